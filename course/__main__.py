@@ -1,0 +1,99 @@
+"""Command line: `python -m course build [--check]`, `python -m course data download|status`,
+`python -m course execute [NOTEBOOK ...]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path.cwd()
+
+
+def cmd_build(args) -> int:
+    from course.build import BuildError, build
+
+    try:
+        stale = build(args.solutions, args.notebooks, check=args.check)
+    except BuildError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.check:
+        for name in stale:
+            print(f"out of date: {args.notebooks / name}")
+        if stale:
+            print("Run `python -m course build` and commit the learners' notebooks.", file=sys.stderr)
+        return 1 if stale else 0
+    for name in stale:
+        print(f"wrote {args.notebooks / name}")
+    print(f"{len(stale)} learner notebook(s) rebuilt." if stale else "Learners' notebooks are up to date.")
+    return 0
+
+
+def cmd_data(args) -> int:
+    from course import data
+
+    names = args.names or list(data.DATASETS)
+    unknown = sorted(set(names) - set(data.DATASETS))
+    if unknown:
+        print(f"unknown dataset(s): {', '.join(unknown)}; choose from {', '.join(data.DATASETS)}", file=sys.stderr)
+        return 2
+    failed = 0
+    for name in names:
+        files = data.files(name)
+        try:
+            where = {data.path(f, download=args.action == "download").parent for f in files}
+            print(f"{name:14} ok       {len(files):4} file(s) in {min(map(str, where))}")
+        except (OSError, data.ChecksumError) as e:
+            failed += 1
+            print(f"{name:14} MISSING  {e}")
+    return 1 if failed else 0
+
+
+def cmd_execute(args) -> int:
+    """Run solution notebooks top to bottom and save their outputs (what instructors see)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    for notebook in args.notebooks or sorted(Path("solutions").glob("*.ipynb")):
+        nb = nbformat.read(notebook, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(
+            nb,
+            timeout=args.timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(Path(notebook).parent)}},
+        ).execute()
+        seconds = time.perf_counter() - start
+        nbformat.write(nb, notebook)
+        print(f"{notebook}: executed in {seconds:.1f} s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="build notebooks/ from solutions/")
+    p.add_argument("--check", action="store_true", help="only report learners' notebooks that are out of date")
+    p.add_argument("--solutions", type=Path, default=ROOT / "solutions")
+    p.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
+    p.set_defaults(run=cmd_build)
+
+    p = sub.add_parser("data", help="download or locate the course's data")
+    p.add_argument("action", choices=["download", "status"])
+    p.add_argument("names", nargs="*", help="datasets (default: all)")
+    p.set_defaults(run=cmd_data)
+
+    p = sub.add_parser("execute", help="execute solution notebooks in place, keeping outputs")
+    p.add_argument("notebooks", nargs="*", type=Path)
+    p.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    p.set_defaults(run=cmd_execute)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The checks of the graded exercises: one module per topic, each registering its exercises."""

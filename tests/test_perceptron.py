@@ -1,0 +1,104 @@
+"""The perceptron checks pass the notebook's solution, reject the stub, and name typical mistakes."""
+
+import numpy as np
+import pytest
+from conftest import notebook_function
+
+from course import grade
+from course.checks import perceptron as ref
+
+NOTEBOOK = "01_perceptron.ipynb"
+NAMES = ["step", "perceptron_predict", "perceptron_update", "train_perceptron", "accuracy"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_solution_passes(name):
+    result = grade(f"perceptron.{name}", notebook_function(NOTEBOOK, name))
+    assert result.passed, result.feedback
+    assert result.score == result.max_score == 1.0
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_stub_fails_kindly(name):
+    result = grade(f"perceptron.{name}", notebook_function(NOTEBOOK, name, folder="notebooks"))
+    assert not result.passed and result.score == 0.0
+    assert "not implemented yet" in result.feedback
+
+
+def failing(exercise, answer, *phrases):
+    result = grade(exercise, answer)
+    assert not result.passed, f"{exercise} accepted a wrong answer"
+    for phrase in phrases:
+        assert phrase in result.feedback, result.feedback
+    return result
+
+
+def test_step_mistakes():
+    failing(
+        "perceptron.step",
+        lambda z: (np.asarray(z) >= 0).astype(int),
+        "step(0.0) returned 1, expected 0",
+        "use >, not >=",
+    )
+    failing("perceptron.step", lambda z: np.sign(z).astype(int), "sign function")
+    failing("perceptron.step", lambda z: 1 if z > 0 else 0, "`if` on an array is ambiguous")
+    failing("perceptron.step", lambda z: (np.asarray(z) > 0).astype(float), "expected integers")
+    failing("perceptron.step", lambda z: np.asarray(z) > 0, "a bool")
+
+
+def test_predict_mistakes():
+    failing("perceptron.perceptron_predict", lambda X, w, b: ref.step(X @ w), "the bias b is missing")
+    failing("perceptron.perceptron_predict", lambda X, w, b: X @ w + b, "pass them through step()")
+    failing(
+        "perceptron.perceptron_predict",
+        lambda X, w, b: ref.step(X @ w + b)[:, None],
+        "shape (4, 1), expected shape (4,)",
+    )
+
+
+def test_update_mistakes():
+    def flipped(w, b, x, y, lr):
+        e = ref.step(x @ w + b) - y
+        return w + lr * e * x, b + lr * e
+
+    def no_bias(w, b, x, y, lr):
+        return w + lr * (y - ref.step(x @ w + b)) * x, b
+
+    def in_place(w, b, x, y, lr):
+        e = y - ref.step(x @ w + b)
+        w += lr * e * x
+        return w, b + lr * e
+
+    failing("perceptron.perceptron_update", flipped, "the sign is flipped")
+    failing("perceptron.perceptron_update", no_bias, "the bias must be updated too")
+    failing("perceptron.perceptron_update", in_place, "changed its argument #1 in place")
+    failing("perceptron.perceptron_update", lambda w, b, x, y, lr: w, "expected a tuple (new_w, new_b)")
+
+
+def test_train_mistakes():
+    failing(
+        "perceptron.train_perceptron",
+        lambda X, y, lr, epochs: ref.train(X, y, lr, epochs, count_after=True),
+        "before each update",
+    )
+    failing(
+        "perceptron.train_perceptron",
+        lambda X, y, lr, epochs: ref.train(X, y, lr, epochs, stop_early=True),
+        "run all the epochs",
+    )
+    failing(
+        "perceptron.train_perceptron",
+        lambda X, y, lr, epochs: ref.train(X, y, lr, epochs, cumulative=True),
+        "not a running total",
+    )
+
+
+def test_accuracy_mistakes():
+    failing("perceptron.accuracy", lambda a, b: float(np.sum(np.asarray(a) == np.asarray(b))), "number of matches")
+    failing(
+        "perceptron.accuracy", lambda a, b: 100 * float(np.mean(np.asarray(a) == np.asarray(b))), "not a percentage"
+    )
+    failing("perceptron.accuracy", lambda a, b: float(np.mean(np.asarray(a) != np.asarray(b))), "error rate")
+    failing(
+        "perceptron.accuracy", lambda a, b: int(np.sum(np.asarray(a) == np.asarray(b)) // len(a)), "expected a float"
+    )
