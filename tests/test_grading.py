@@ -1,0 +1,113 @@
+"""grade/check/exercises: ids, feedback, and never raising because of a learner's answer."""
+
+import numpy as np
+import pytest
+
+from course import check, exercises, grade, grading
+from course.grading import Exercise, Mistake, Result
+
+
+def test_exercise_ids_are_topic_dot_name_and_unique_by_name():
+    ids = exercises()
+    assert {"perceptron.step", "perceptron.accuracy", "perceptron.train_perceptron"} <= set(ids)
+    for exercise_id in ids:
+        topic, name = exercise_id.split(".")
+        assert topic in grading.TOPICS and name.isidentifier()
+    names = [e.split(".")[1] for e in ids]
+    assert len(names) == len(set(names)), "check(fn) finds exercises by function name: names must be unique"
+
+
+def test_exercises_are_in_course_order():
+    topics = [grading.TOPICS.index(e.split(".")[0]) for e in exercises()]
+    assert topics == sorted(topics)
+
+
+def test_grade_returns_a_result_for_a_correct_answer():
+    result = grade("perceptron.step", lambda z: (np.asarray(z) > 0).astype(int))
+    assert isinstance(result, Result)
+    assert (result.passed, result.score, result.max_score) == (True, 1.0, 1.0)
+    assert result.feedback.startswith("✓ perceptron.step")
+
+
+def test_grade_unknown_exercise_does_not_raise():
+    result = grade("perceptron.nope", print)
+    assert not result.passed and "no exercise called 'perceptron.nope'" in result.feedback
+
+
+def test_grade_a_value_where_a_function_is_expected():
+    result = grade("perceptron.step", 3)
+    assert not result.passed and "expected the function you defined, got int" in result.feedback
+
+
+def test_a_check_that_trips_over_an_answer_still_returns_a_result(monkeypatch):
+    def broken_check(answer):
+        raise KeyError("boom")
+
+    monkeypatch.setitem(
+        grading._REGISTRY, "perceptron.broken", Exercise("perceptron.broken", broken_check, "function", 2.0)
+    )
+    result = grade("perceptron.broken", print)
+    assert not result.passed and result.max_score == 2.0
+    assert "could not check this answer (KeyError" in result.feedback
+
+
+def test_check_prints_one_line_and_is_not_shown_twice(capsys):
+    def step(z):
+        return (np.asarray(z) > 0).astype(int)
+
+    result = check(step)
+    assert capsys.readouterr().out == "✓ perceptron.step: all tests passed.\n"
+    result._ipython_display_()  # what Jupyter calls for the cell's Out[]
+    assert capsys.readouterr().out == ""
+    assert result.passed and result.exercise == "perceptron.step"
+
+
+def test_check_with_explicit_id(capsys):
+    result = check(lambda z: np.zeros_like(z, dtype=int), "perceptron.step")
+    assert not result.passed
+    assert capsys.readouterr().out.startswith("✗ perceptron.step: step(2.5) returned 0, expected 1")
+
+
+def test_check_of_an_unknown_function_or_a_bare_value(capsys):
+    def my_step(z):
+        return z
+
+    assert not check(my_step).passed
+    assert "no exercise is called 'my_step'" in capsys.readouterr().out
+    assert not check(0.99).passed
+    assert "name it, e.g. check(value, 'cnn.trained_model')" in capsys.readouterr().out
+
+
+def test_ambiguous_names_are_resolved_by_the_notebook(monkeypatch):
+    for topic in ("backprop", "rnn"):
+        monkeypatch.setitem(
+            grading._REGISTRY, f"{topic}.twin", Exercise(f"{topic}.twin", lambda a: None, "function", 1.0)
+        )
+
+    def twin():
+        pass
+
+    with pytest.raises(LookupError, match="several exercises are called 'twin'"):
+        grading.find_exercise(twin)
+    monkeypatch.setenv("JPY_SESSION_NAME", "/home/me/course/notebooks/06_rnn.ipynb")
+    assert grading.current_topic() == "rnn"
+    assert grading.find_exercise(twin) == "rnn.twin"
+
+
+def test_exercise_ids_are_validated():
+    with pytest.raises(ValueError):
+        grading.exercise("poetry.rhyme")
+    with pytest.raises(ValueError):
+        grading.exercise("perceptron")
+
+
+def test_mistake_feedback_is_reported():
+    def check_always_wrong(answer):
+        raise Mistake("it is wrong because of X.")
+
+    grading._REGISTRY["perceptron.always_wrong"] = Exercise("perceptron.always_wrong", check_always_wrong, "value", 1.0)
+    try:
+        result = grade("perceptron.always_wrong", 42)
+    finally:
+        del grading._REGISTRY["perceptron.always_wrong"]
+    assert result.feedback == "✗ perceptron.always_wrong: it is wrong because of X."
