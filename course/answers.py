@@ -106,6 +106,8 @@ def call(fn, *args, name: str | None = None, time_limit: float = TIME_LIMIT, all
             raise NotImplementedYet(STUB_MESSAGE) from None
         except _Timeout:
             raise Mistake(f"{shown} did not finish within {time_limit:g} s: is there an endless loop?") from None
+        except SystemExit:
+            raise Mistake(f"{shown} called exit(); return a value instead.") from None
         except RecursionError:
             raise Mistake(f"{shown} recursed without end (RecursionError).") from None
         except Exception as e:

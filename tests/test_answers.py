@@ -65,6 +65,14 @@ def test_endless_recursion():
         call(forever, 1)
 
 
+def test_exit_is_a_mistake():
+    def quits(x):
+        raise SystemExit(1)
+
+    with pytest.raises(Mistake, match="called exit"):
+        call(quits, 1)
+
+
 def test_mutating_an_argument_is_a_mistake():
     def scale(w):
         w *= 2
