@@ -53,8 +53,12 @@ def cmd_data(args) -> int:
 
 def cmd_execute(args) -> int:
     """Run solution notebooks top to bottom and save their outputs (what instructors see)."""
+    import os
+
     import nbformat
     from nbclient import NotebookClient
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # the kernel inherits it: no TF log lines in outputs
 
     for notebook in args.notebooks or sorted(Path("solutions").glob("*.ipynb")):
         nb = nbformat.read(notebook, as_version=4)
