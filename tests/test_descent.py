@@ -1,0 +1,81 @@
+"""Gradient descent on a line fit, the learning-rate explorer driven through its widgets, live curves, figures."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course import descent, netplots  # noqa: E402
+from course.checks.backprop import numerical_gradient  # noqa: E402
+
+X = np.linspace(-3, 3, 13)
+Y = 1.5 * X + 1 + np.sin(7 * X) / 4  # a line plus a deterministic wiggle
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_gradient_is_the_derivative_of_the_loss():
+    for w, b in [(0.0, 0.0), (-2.0, 4.0), (1.3, -0.7)]:
+        numeric = numerical_gradient(lambda p: float(descent.loss(p[0], p[1], X, Y)), np.array([w, b]))
+        np.testing.assert_allclose(descent.gradient(w, b, X, Y), numeric, rtol=1e-6)
+    np.testing.assert_allclose(descent.gradient(*descent.minimum(X, Y), X, Y), 0, atol=1e-9)
+    grid = descent.loss(np.array([[0.0, 1.0]]), np.array([[2.0, 3.0]]), X, Y)  # the loss of a grid of lines
+    assert grid.shape == (1, 2) and np.isclose(grid[0, 1], descent.loss(1.0, 3.0, X, Y))
+
+
+def test_critical_learning_rate_separates_convergence_from_divergence():
+    critical = descent.critical_lr(X)
+    best = float(descent.loss(*descent.minimum(X, Y), X, Y))
+    path, losses = descent.descend(X, Y, (-2.0, 4.0), 0.9 * critical, steps=300)
+    assert path.shape == (301, 2) and descent.verdict(losses, best) == "converges"
+    np.testing.assert_allclose(path[-1], descent.minimum(X, Y), atol=1e-6)
+    assert descent.verdict(descent.descend(X, Y, (-2.0, 4.0), 1.02 * critical, 300)[1], best) == "diverges"
+    assert descent.verdict(descent.descend(X, Y, (-2.0, 4.0), 0.001 * critical, 300)[1], best) == "too small"
+
+
+def test_verdict():
+    assert descent.verdict([10.0, 5.0, 1.0], best=1.0) == "converges"
+    assert descent.verdict([10.0, 5.0, 2.0], best=1.0) == "too small"
+    assert descent.verdict([10.0, 20.0, 40.0], best=1.0) == "diverges"
+    assert descent.verdict([10.0, np.inf], best=1.0) == "diverges"
+
+
+def test_explorer_sliders_change_the_run_and_its_verdict():
+    explorer = descent.LearningRateExplorer(X, Y, steps=40)
+    assert explorer.draws == 1 and explorer.verdict == "converges"
+    assert "converges" in explorer.status.value and "0.50 × the critical rate" in explorer.status.value
+    explorer.lr.value = 10**explorer.lr.min  # a log slider: min and max are exponents
+    assert explorer.verdict == "too small" and "too small" in explorer.status.value and explorer.draws == 2
+    explorer.lr.value = 10**explorer.lr.max
+    assert explorer.lr.value > explorer.critical and explorer.verdict == "diverges"
+    explorer.steps.value = 5
+    assert len(explorer.run()[0]) == 6 and explorer.draws == 4
+
+
+def test_live_curves_record_every_epoch_and_redraw_every_few():
+    live = descent.LiveCurves(["loss", "accuracy"], every=2)
+    for epoch in range(5):
+        live.add(loss=1 / (epoch + 1), accuracy=epoch / 5)
+    assert live.history["loss"] == [1.0, 0.5, 1 / 3, 0.25, 0.2] and len(live.history["accuracy"]) == 5
+    assert live.draws == 2
+    fig = live.figure()
+    assert [ax.get_title() for ax in fig.axes] == ["loss", "accuracy"]
+    assert len(fig.axes[0].lines[0].get_xdata()) == 5
+
+
+def test_figures():
+    ax = netplots.draw_add_multiply({"x": -2, "y": 5, "z": -4, "q": 3, "f": -12}, {"x": -4, "y": -4, "z": 3, "q": -4})
+    texts = {t.get_text() for t in ax.texts}
+    assert {"x = -2", "q = 3", "f = -12", "-4", "3", "+", "*"} <= texts
+    ax = netplots.decision_regions(lambda P: (P[:, 0] > 0).astype(int), np.array([[-1.0, 0], [1, 0]]), [0, 1])
+    assert ax.get_xlim()[0] < -1 and len(ax.collections) >= 2
+    ax = netplots.gradient_norms({"a": [1e-6, 1e-3, 1.0], "b": [1.0, 1.0, 1.0]})
+    assert len(ax.lines) == 2 and ax.get_yscale() == "log"
+    ax = descent.plot_paths(X, Y, {"gd": descent.descend(X, Y, (-2.0, 4.0), 0.01, 5)[0]})
+    assert len(ax.lines) == 2  # the path and the minimum
