@@ -83,6 +83,10 @@ def test_mutating_an_argument_is_a_mistake():
     assert call(lambda w: w * 2, np.ones(3)).tolist() == [2, 2, 2]
 
 
+def test_consuming_a_random_generator_is_not_a_mutation():
+    assert call(lambda rng: rng.random(), np.random.default_rng(0)) < 1
+
+
 def test_numeric_warnings_can_be_forbidden():
     def overflow(z):
         return 1 / (1 + np.exp(-z))

@@ -207,7 +207,8 @@ def test_trained_model_passes(trained):
 
 def test_trained_model_mistakes(trained):
     model, x, y = trained
-    failing("cnn.trained_model", None, "is None")
+    failing("cnn.trained_model", None, "is None: assign your trained model")
+    failing("cnn.build_lenet", lambda: None, "build_lenet() is None: did you forget `return`?")
     tiny = ref.dense_model()
     tiny.compile("adam", "sparse_categorical_crossentropy")
     failing("cnn.trained_model", tiny.fit(x[:64], y[:64], verbose=0), "History that fit() returns")

@@ -64,7 +64,8 @@ def _model(value, shown):
     import keras
 
     if value is None:
-        raise Mistake(f"{shown} is None: did you forget `return`, or to assign your model?")
+        fix = "did you forget `return`?" if shown.endswith("()") else "assign your trained model to it."
+        raise Mistake(f"{shown} is None: {fix}")
     if isinstance(value, keras.callbacks.History):
         raise Mistake(f"{shown} is the History that fit() returns, not the model: use the model you called fit() on.")
     if not isinstance(value, keras.Model):
