@@ -1,11 +1,10 @@
 """Command line: `python -m course build [--check]`, `python -m course data download|status`,
-`python -m course execute [NOTEBOOK ...]`."""
+`python -m course execute [--all | NOTEBOOK ...]`, `python -m course doctor`, `python -m course progress`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path.cwd()
@@ -52,26 +51,31 @@ def cmd_data(args) -> int:
 
 
 def cmd_execute(args) -> int:
-    """Run solution notebooks top to bottom and save their outputs (what instructors see)."""
-    import os
+    """Run solution notebooks top to bottom, save their outputs, and print each one's run time and peak memory."""
+    from course.execute import execute, table
 
-    import nbformat
-    from nbclient import NotebookClient
+    notebooks = args.notebooks or sorted(Path("solutions").glob("*.ipynb"))
+    if args.all:
+        notebooks = sorted(Path("solutions").glob("*.ipynb"))
+    runs = []
+    for notebook in notebooks:
+        runs.append(execute(notebook, timeout=args.timeout))
+        print(f"{notebook}: executed in {runs[-1].seconds:.1f} s", flush=True)
+    print(table(runs))
+    return 0
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # the kernel inherits it: no TF log lines in outputs
 
-    for notebook in args.notebooks or sorted(Path("solutions").glob("*.ipynb")):
-        nb = nbformat.read(notebook, as_version=4)
-        start = time.perf_counter()
-        NotebookClient(
-            nb,
-            timeout=args.timeout,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(Path(notebook).parent)}},
-        ).execute()
-        seconds = time.perf_counter() - start
-        nbformat.write(nb, notebook)
-        print(f"{notebook}: executed in {seconds:.1f} s")
+def cmd_doctor(args) -> int:
+    from course import doctor
+
+    return doctor.run(lambda line: print(line, flush=True), timeout=args.timeout)
+
+
+def cmd_progress(args) -> int:
+    from course import tracking
+
+    print(tracking.progress())
+    print(f"(kept in {tracking.location()}; set COURSE_PROGRESS to use another file)")
     return 0
 
 
@@ -92,8 +96,16 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("execute", help="execute solution notebooks in place, keeping outputs")
     p.add_argument("notebooks", nargs="*", type=Path)
+    p.add_argument("--all", action="store_true", help="every notebook in solutions/ (the default without names)")
     p.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     p.set_defaults(run=cmd_execute)
+
+    p = sub.add_parser("doctor", help="check this machine for the course: versions, data, kernel, widgets, speed")
+    p.add_argument("--timeout", type=float, default=27.0, help="seconds for the kernel's checks (default 27)")
+    p.set_defaults(run=cmd_doctor)
+
+    p = sub.add_parser("progress", help="the learner's progress: every exercise passed, tried or not started")
+    p.set_defaults(run=cmd_progress)
 
     args = parser.parse_args(argv)
     return args.run(args)

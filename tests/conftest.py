@@ -3,11 +3,13 @@
 import ast
 import json
 import os
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("COURSE_OFFLINE", "1")  # no test downloads anything
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("COURSE_PROGRESS", os.path.join(tempfile.mkdtemp(prefix="course-test-"), "progress.json"))
 
 ROOT = Path(__file__).resolve().parents[1]
 

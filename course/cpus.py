@@ -1,0 +1,60 @@
+"""How many CPU cores this process may really use, and TensorFlow's thread pools sized to match.
+
+`os.cpu_count()` counts the host's cores, not what a container's CPU quota (cgroup `cpu.max`) or
+the process's affinity allows; TensorFlow sizes its thread pools from the host count, so on a
+JupyterHub pod with a 2-CPU limit on a 64-core node it would start dozens of busy threads that
+the quota then throttles. `use_cpus()` caps them (call it in a notebook's Setup, before the first
+TensorFlow operation).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CGROUP = Path("/sys/fs/cgroup")
+
+
+def cgroup_quota(root: Path = CGROUP) -> float | None:
+    """The CPU quota in cores from cgroup v2 `cpu.max` or v1 `cpu.cfs_quota_us`, or None when unlimited."""
+    try:
+        quota, period = (root / "cpu.max").read_text().split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    try:
+        quota = int((root / "cpu" / "cpu.cfs_quota_us").read_text())
+        period = int((root / "cpu" / "cpu.cfs_period_us").read_text())
+        return None if quota <= 0 else quota / period
+    except (OSError, ValueError):
+        return None
+
+
+def available(root: Path = CGROUP) -> int:
+    """Cores this process can use: the smallest of the affinity mask, the cgroup quota and os.cpu_count()."""
+    counts = [os.cpu_count() or 1]
+    if hasattr(os, "sched_getaffinity"):
+        counts.append(len(os.sched_getaffinity(0)))
+    quota = cgroup_quota(root)
+    if quota is not None:
+        counts.append(max(1, int(quota + 0.5)))
+    return max(1, min(counts))
+
+
+def use_cpus(n: int | None = None) -> int:
+    """Size TensorFlow's thread pools to `n` cores (default: `available()`); returns n.
+
+    One inter-op thread (Keras runs one step at a time) and n intra-op threads (each op split
+    over the cores). Must run before TensorFlow executes its first operation; later it changes
+    nothing and says so.
+    """
+    n = n or available()
+    os.environ.setdefault("OMP_NUM_THREADS", str(n))
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(n)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:  # TensorFlow's runtime already started with its own pools
+        print("course.use_cpus(): TensorFlow has already started; call it in Setup before any TensorFlow code.")
+    return n

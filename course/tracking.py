@@ -1,0 +1,138 @@
+"""A learner's progress across notebooks: every `check` records its latest result in a small JSON file.
+
+The file lives outside the repository, in `$XDG_DATA_HOME/course/progress.json` (by default
+`~/.local/share/course/progress.json`); set COURSE_PROGRESS to another file. Writes are atomic
+(a temporary file moved over the old one) and serialised by a lock file, so two kernels checking
+at once both keep their results. An unreadable file is set aside as `*.corrupt` and progress
+starts afresh, said once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from course.grading import NOTEBOOK_TOPICS, exercises
+
+_warned: set[str] = set()
+
+
+def location() -> Path:
+    """The progress file: COURSE_PROGRESS, else the user's data folder."""
+    if os.environ.get("COURSE_PROGRESS"):
+        return Path(os.environ["COURSE_PROGRESS"]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "course" / "progress.json"
+
+
+@contextmanager
+def _locked(file: Path):
+    """Hold an exclusive lock on `file`.lock (POSIX flock; without fcntl the atomic replace still prevents corruption)."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    with open(file.with_name(file.name + ".lock"), "a") as lock:
+        try:
+            import fcntl
+        except ImportError:
+            yield
+            return
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def load(file: Path | None = None) -> dict[str, dict]:
+    """Exercise id -> {"passed", "tries", "score", "max_score", "time"}; {} for a missing or unreadable file."""
+    file = file or location()
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        entries = data["exercises"]
+        if not isinstance(entries, dict) or not all(isinstance(v, dict) for v in entries.values()):
+            raise ValueError("not a progress file")
+        return entries
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, KeyError, TypeError):
+        if str(file) not in _warned:
+            _warned.add(str(file))
+            print(f"(course: the progress file {file} was unreadable; starting afresh, the old one kept as .corrupt)")
+        try:
+            os.replace(file, file.with_name(file.name + ".corrupt"))
+        except OSError:
+            pass
+        return {}
+
+
+def record(result, file: Path | None = None) -> None:
+    """Store `result` (a grading Result) as the latest of its exercise; re-reads the file under the lock to merge."""
+    if result.exercise not in exercises():
+        return  # "?" or an unknown id: nothing to record
+    file = file or location()
+    with _locked(file):
+        entries = load(file)
+        previous = entries.get(result.exercise, {})
+        entries[result.exercise] = {
+            "passed": bool(result.passed),
+            "tries": int(previous.get("tries", 0)) + 1,
+            "score": result.score,
+            "max_score": result.max_score,
+            "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+        }
+        fd, temporary = tempfile.mkstemp(dir=file.parent, prefix=file.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump({"version": 1, "exercises": entries}, f, indent=1, sort_keys=True)
+            os.replace(temporary, file)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+
+
+class Progress:
+    """One row per exercise (notebook, exercise, status, tries) with totals; shows as a table in a notebook."""
+
+    def __init__(self, entries: dict[str, dict]):
+        topics = {t: n for n, t in NOTEBOOK_TOPICS.items()}
+        self.rows = []
+        for exercise in exercises():
+            topic, name = exercise.split(".")
+            entry = entries.get(exercise)
+            status = "not started" if entry is None else "passed" if entry.get("passed") else "tried"
+            tries = 0 if entry is None else int(entry.get("tries", 0))
+            self.rows.append((f"{topics[topic]} {topic}", name, status, tries))
+
+    def totals(self) -> dict[str, int]:
+        counts = {"passed": 0, "tried": 0, "not started": 0}
+        for row in self.rows:
+            counts[row[2]] += 1
+        return counts
+
+    def summary(self) -> str:
+        t = self.totals()
+        return f"{t['passed']} of {len(self.rows)} exercises passed, {t['tried']} tried, {t['not started']} not started"
+
+    def __str__(self) -> str:
+        lines = [f"{'notebook':16} {'exercise':26} {'status':12} {'tries':>5}"]
+        lines += [f"{nb:16} {name:26} {status:12} {tries:>5}" for nb, name, status, tries in self.rows]
+        return "\n".join([*lines, self.summary()])
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        marks = {"passed": "✓ passed", "tried": "✗ tried", "not started": "· not started"}
+        cells = "".join(
+            f"<tr><td>{nb}</td><td><code>{name}</code></td><td>{marks[s]}</td><td>{n}</td></tr>"
+            for nb, name, s, n in self.rows
+        )
+        head = "<tr><th>notebook</th><th>exercise</th><th>status</th><th>tries</th></tr>"
+        return f"<table>{head}{cells}</table><p>{self.summary()}</p>"
+
+
+def progress(file: Path | None = None) -> Progress:
+    """The learner's progress table (`course.progress()` in a notebook)."""
+    return Progress(load(file))
