@@ -44,7 +44,11 @@ def main() -> None:
         try:
             out = subprocess.run(
                 [sys.executable, "-c", WORKER, str(source), str(ROOT / "tests"), name],
-                capture_output=True, text=True, timeout=60, env=env, cwd=source,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env=env,
+                cwd=source,
             ).stdout
         except subprocess.TimeoutExpired as e:
             out = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else e.stdout or ""
