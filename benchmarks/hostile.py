@@ -2,9 +2,9 @@
 
     python benchmarks/hostile.py [SOURCE_DIR]      # SOURCE_DIR: a checkout of the course (default: this one)
 
-Each hostile answer runs in its own process over all exercises (a hang there is cut after 60 s and counts as
-failed for the exercises it did not reach). An answer is held when grade() returns a failed Result within 2 x 20 s
-with at most 400 characters of feedback, and nothing escapes.
+Each hostile answer runs in its own process over all exercises, with the version's time limit set to 2 s (a hang
+there is cut after 150 s and counts as failed for the exercises it did not reach). An answer is held when grade()
+returns a failed Result within 4 s (twice the limit) with at most 400 characters of feedback, and nothing escapes.
 """
 
 import json
@@ -20,12 +20,16 @@ import json, sys, time
 sys.path.insert(0, sys.argv[1]); sys.path.insert(1, sys.argv[2])
 from hostile import HOSTILE
 import course
+for name in ("course.limits", "course.answers"):  # the time limit of this version: 2 s for the benchmark
+    if name in sys.modules or __import__("importlib").util.find_spec(name):
+        __import__("importlib").import_module(name).TIME_LIMIT = 2.0
+import keras  # loaded before the clock starts, as in a notebook that has run its Setup
 answer = HOSTILE[sys.argv[3]]
 for exercise in [e for e in course.exercises() if not e.endswith("trained_model")]:
     start = time.perf_counter()
     try:
         result = course.grade(exercise, answer)
-        held = not result.passed and len(result.feedback) <= 400 and time.perf_counter() - start <= 40
+        held = not result.passed and len(result.feedback) <= 400 and time.perf_counter() - start <= 4
     except BaseException as e:
         held = False
     print(json.dumps([exercise, held]), flush=True)
@@ -46,7 +50,7 @@ def main() -> None:
                 [sys.executable, "-c", WORKER, str(source), str(ROOT / "tests"), name],
                 capture_output=True,
                 text=True,
-                timeout=60,
+                timeout=150,
                 env=env,
                 cwd=source,
             ).stdout
