@@ -4,8 +4,15 @@
 that need them.
 """
 
-from course.cpus import use_cpus
-from course.grading import Result, check, exercises, grade
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: no C++ log lines in notebooks
+
+from course import quiet  # noqa: E402
+from course.cpus import use_cpus  # noqa: E402
+from course.grading import Result, check, exercises, grade, reference  # noqa: E402
+
+quiet.install()
 
 
 def progress():
@@ -15,5 +22,5 @@ def progress():
     return progress()
 
 
-__all__ = ["Result", "check", "exercises", "grade", "progress", "use_cpus"]
+__all__ = ["Result", "check", "exercises", "grade", "progress", "reference", "use_cpus"]
 __version__ = "0.1.0"
