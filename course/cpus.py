@@ -3,8 +3,8 @@
 `os.cpu_count()` counts the host's cores, not what a container's CPU quota (cgroup `cpu.max`) or
 the process's affinity allows; TensorFlow sizes its thread pools from the host count, so on a
 JupyterHub pod with a 2-CPU limit on a 64-core node it would start dozens of busy threads that
-the quota then throttles. `use_cpus()` caps them (call it in a notebook's Setup, before the first
-TensorFlow operation).
+the quota then throttles. `import course` caps them through environment variables
+(`limit_threads`); `use_cpus(n)` sets them explicitly before the first TensorFlow operation.
 """
 
 from __future__ import annotations
@@ -41,12 +41,28 @@ def available(root: Path = CGROUP) -> int:
     return max(1, min(counts))
 
 
+def limit_threads(environ=os.environ) -> int | None:
+    """When fewer cores are available than os.cpu_count() says, cap TensorFlow's and OpenMP's threads to them.
+
+    `import course` calls this: TensorFlow reads TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS
+    when it runs its first operation, so it works even when keras was imported first. Values
+    already set are kept; returns the cap, or None where nothing needed capping (a laptop).
+    """
+    n = available()
+    if n >= (os.cpu_count() or 1):
+        return None
+    for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
+        environ.setdefault(name, str(n))
+    return n
+
+
 def use_cpus(n: int | None = None) -> int:
     """Size TensorFlow's thread pools to `n` cores (default: `available()`); returns n.
 
-    One inter-op thread (Keras runs one step at a time) and n intra-op threads (each op split
-    over the cores). Must run before TensorFlow executes its first operation; later it changes
-    nothing and says so.
+    n threads to split each operation and n to run independent operations: TensorFlow's own
+    choice on a laptop, where n is the core count, but bounded by a container's CPU quota, where
+    TensorFlow would count the node's cores. Must run before TensorFlow executes its first
+    operation; later it changes nothing and says so.
     """
     n = n or available()
     os.environ.setdefault("OMP_NUM_THREADS", str(n))
@@ -54,7 +70,7 @@ def use_cpus(n: int | None = None) -> int:
 
     try:
         tf.config.threading.set_intra_op_parallelism_threads(n)
-        tf.config.threading.set_inter_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(n)
     except RuntimeError:  # TensorFlow's runtime already started with its own pools
         print("course.use_cpus(): TensorFlow has already started; call it in Setup before any TensorFlow code.")
     return n

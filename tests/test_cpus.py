@@ -1,0 +1,55 @@
+"""The cores a kernel may use: affinity, cgroup v2 and v1 quotas."""
+
+from course import cpus
+
+
+def test_cgroup_v2_quota_and_no_limit(tmp_path):
+    (tmp_path / "cpu.max").write_text("150000 100000\n")
+    assert cpus.cgroup_quota(tmp_path) == 1.5
+    (tmp_path / "cpu.max").write_text("max 100000\n")
+    assert cpus.cgroup_quota(tmp_path) is None
+
+
+def test_cgroup_v1_quota(tmp_path):
+    (tmp_path / "cpu").mkdir()
+    (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text("200000\n")
+    (tmp_path / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
+    assert cpus.cgroup_quota(tmp_path) == 2.0
+    (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text("-1\n")
+    assert cpus.cgroup_quota(tmp_path) is None
+
+
+def test_a_quota_below_the_core_count_wins(tmp_path, monkeypatch):
+    monkeypatch.setattr(cpus.os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(cpus.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    (tmp_path / "cpu.max").write_text("200000 100000\n")
+    assert cpus.available(tmp_path) == 2
+    assert cpus.available(tmp_path / "missing") == 64
+    (tmp_path / "cpu.max").write_text("20000 100000\n")  # 0.2 CPU still gets one thread
+    assert cpus.available(tmp_path) == 1
+
+
+def test_use_cpus_sizes_tensorflow_and_says_when_too_late():
+    import subprocess
+    import sys
+
+    script = (
+        "import course, tensorflow as tf\n"
+        "course.use_cpus(1)\n"
+        "print(tf.config.threading.get_intra_op_parallelism_threads(), tf.config.threading.get_inter_op_parallelism_threads())\n"
+        "tf.constant(1.0) + 1.0\n"
+        "course.use_cpus(2)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[0] == "1 1" and "already started" in out
+
+
+def test_limit_threads_only_under_a_quota_and_keeps_set_values(monkeypatch):
+    monkeypatch.setattr(cpus.os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(cpus, "available", lambda: 2)
+    environ = {"OMP_NUM_THREADS": "4"}
+    assert cpus.limit_threads(environ) == 2
+    assert environ == {"TF_NUM_INTRAOP_THREADS": "2", "TF_NUM_INTEROP_THREADS": "2", "OMP_NUM_THREADS": "4"}
+    monkeypatch.setattr(cpus, "available", lambda: 64)
+    environ = {}
+    assert cpus.limit_threads(environ) is None and environ == {}
