@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.convolution import conv2d
+from course.references.convolution import conv2d
 
 PRESETS = {
     name: np.array(kernel, dtype=float)

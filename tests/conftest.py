@@ -3,6 +3,7 @@
 import ast
 import json
 import os
+from functools import cache
 from pathlib import Path
 
 os.environ.setdefault("COURSE_OFFLINE", "1")  # no test downloads anything
@@ -18,6 +19,15 @@ def notebook_function(notebook: str, name: str, folder: str = "solutions"):
     Only imports and `def`s are executed, so the test uses the solution exactly as written in the
     notebook (or the stub, from the learners' copy in `notebooks/`) without running the notebook.
     """
+    namespace = notebook_definitions(folder, notebook)
+    if name not in namespace:
+        raise LookupError(f"{folder}/{notebook} defines no function {name!r}")
+    return namespace[name]
+
+
+@cache
+def notebook_definitions(folder: str, notebook: str) -> dict:
+    """The namespace left by a notebook's imports, function and class definitions (each notebook read once)."""
     cells = json.loads((ROOT / folder / notebook).read_text(encoding="utf-8"))["cells"]
     nodes = []
     for cell in cells:
@@ -30,6 +40,26 @@ def notebook_function(notebook: str, name: str, folder: str = "solutions"):
                 nodes.append(node)
     namespace: dict = {}
     exec(compile(ast.Module(body=nodes, type_ignores=[]), f"{folder}/{notebook}", "exec"), namespace)
-    if name not in namespace:
-        raise LookupError(f"{folder}/{notebook} defines no function {name!r}")
-    return namespace[name]
+    return namespace
+
+
+def notebook_of(exercise_id: str) -> str:
+    """The file name of the notebook that holds an exercise, e.g. '01_perceptron.ipynb'."""
+    from course.grading import NOTEBOOK_TOPICS
+
+    number = next(n for n, topic in NOTEBOOK_TOPICS.items() if topic == exercise_id.split(".")[0])
+    found = sorted((ROOT / "solutions").glob(f"{number}_*.ipynb"))
+    if not found:
+        raise LookupError(f"no solution notebook solutions/{number}_*.ipynb holds {exercise_id}")
+    return found[0].name
+
+
+def failing(exercise, answer, *phrases):
+    """Grade a wrong answer: it must fail, and its feedback must contain every phrase."""
+    from course import grade
+
+    result = grade(exercise, answer)
+    assert not result.passed, f"{exercise} accepted a wrong answer"
+    for phrase in phrases:
+        assert phrase in result.feedback, result.feedback
+    return result

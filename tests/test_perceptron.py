@@ -1,36 +1,9 @@
-"""The perceptron checks pass the notebook's solution, reject the stub, and name typical mistakes."""
+"""The perceptron checks name typical mistakes (tests/test_exercises.py proves solutions pass and stubs fail)."""
 
 import numpy as np
-import pytest
-from conftest import notebook_function
+from conftest import failing
 
-from course import grade
-from course.checks import perceptron as ref
-
-NOTEBOOK = "01_perceptron.ipynb"
-NAMES = ["step", "perceptron_predict", "perceptron_update", "train_perceptron", "accuracy"]
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_solution_passes(name):
-    result = grade(f"perceptron.{name}", notebook_function(NOTEBOOK, name))
-    assert result.passed, result.feedback
-    assert result.score == result.max_score == 1.0
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_stub_fails_kindly(name):
-    result = grade(f"perceptron.{name}", notebook_function(NOTEBOOK, name, folder="notebooks"))
-    assert not result.passed and result.score == 0.0
-    assert "not implemented yet" in result.feedback
-
-
-def failing(exercise, answer, *phrases):
-    result = grade(exercise, answer)
-    assert not result.passed, f"{exercise} accepted a wrong answer"
-    for phrase in phrases:
-        assert phrase in result.feedback, result.feedback
-    return result
+from course.references import perceptron as ref
 
 
 def test_step_mistakes():
@@ -78,17 +51,17 @@ def test_update_mistakes():
 def test_train_mistakes():
     failing(
         "perceptron.train_perceptron",
-        lambda X, y, lr, epochs: ref.train(X, y, lr, epochs, count_after=True),
+        lambda X, y, lr, epochs: ref.train_perceptron(X, y, lr, epochs, count_after=True),
         "before each update",
     )
     failing(
         "perceptron.train_perceptron",
-        lambda X, y, lr, epochs: ref.train(X, y, lr, epochs, stop_early=True),
+        lambda X, y, lr, epochs: ref.train_perceptron(X, y, lr, epochs, stop_early=True),
         "run all the epochs",
     )
     failing(
         "perceptron.train_perceptron",
-        lambda X, y, lr, epochs: ref.train(X, y, lr, epochs, cumulative=True),
+        lambda X, y, lr, epochs: ref.train_perceptron(X, y, lr, epochs, cumulative=True),
         "not a running total",
     )
 
