@@ -1,9 +1,5 @@
 """The checks of the MLP's backward pass and of one training epoch name typical mistakes; the references are right."""
 
-import os
-import subprocess
-import sys
-
 import conftest
 import numpy as np
 import pytest
@@ -103,14 +99,3 @@ def test_solution_notebook_answers_pass():
     for name in ("mlp_backward", "train_epoch"):
         result = grade(f"backprop.{name}", conftest.notebook_function("02_backprop.ipynb", name))
         assert result.passed, result.feedback
-
-
-def test_native_stderr_is_silenced_only_inside_the_block():
-    code = (
-        "import os\nfrom course import quiet\n"
-        "with quiet.native_stderr():\n    os.write(2, b'hidden\\n')\n"
-        "os.write(2, b'shown\\n')\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(conftest.ROOT)}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, check=True)
-    assert done.stderr == b"shown\n"

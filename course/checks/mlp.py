@@ -77,7 +77,9 @@ def check_mlp_backward(fn):
             expect(shown, got, e, hints, part=name)
 
 
-X_SIX = Given("np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0], [2.0, 1.0], [1.0, 2.0]])", "X_six of the notebook")
+X_SIX = Given(
+    "np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0], [2.0, 1.0], [1.0, 2.0]])", "X_six of the notebook"
+)
 Y_SIX = Given("np.array([0, 1, 1, 0, 1, 0])", "y_six of the notebook")
 EPOCH_CASES = [(0.5, 4, 1), (0.1, 3, 5)]  # (lr, batch_size, seed of rng): 6 samples, a short last batch or none
 
