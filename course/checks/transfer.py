@@ -80,7 +80,7 @@ def check_residual_block(fn):
     kinds = [step[0] for step in steps]
     if kinds != STEPS:
         hint = next((h for wrong, h in STEP_MISTAKES if kinds == wrong), None)
-        listing = ", ".join(kinds)
+        listing = ", ".join(kinds) or "nothing"
         message = f"{shown} computes {listing}; expected {', '.join(STEPS)}"
         raise Mistake(f"{message}: {STEP_HINTS[hint]}" if hint else message + ".", hint)
     for kind, kernel, strides, padding, _ in steps:
@@ -179,7 +179,7 @@ def check_unfreeze_top(fn):
                 raise Mistake(f"{shown}: {message}", hint)
         if not base_trainable:
             raise Mistake(f"{shown} left base.trainable False: set base.trainable = True first.", "base frozen")
-        wrong = [name for (name, _, flag), (_, _, want) in zip(flags, expected[0]) if flag != want]
+        wrong = [name for (name, _, flag), (_, _, want) in zip(flags, expected[0], strict=False) if flag != want]
         raise Mistake(f"{shown} left these layers' trainable flags wrong: {', '.join(wrong) or 'their count'}.")
 
 

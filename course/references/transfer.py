@@ -140,6 +140,11 @@ def moving_means(model):
     return found
 
 
+def moved(before, after) -> bool:
+    """Whether any BatchNormalization statistic changed between two lists of moving means."""
+    return len(before) != len(after) or any(not np.array_equal(a, b) for a, b in zip(before, after, strict=True))
+
+
 def classifier_summary(model):
     """What a check needs to know of a classifier: its layers, trainable weights, and whether BN statistics move."""
     import keras
@@ -155,12 +160,12 @@ def classifier_summary(model):
     }
     before = moving_means(model)
     model(x, training=True)
-    summary["moves_in_training"] = not all(np.array_equal(a, b) for a, b in zip(before, moving_means(model)))
+    summary["moves_in_training"] = moved(before, moving_means(model))
     for layer in model._flatten_layers(include_self=True, recursive=True):
         layer.trainable = True  # unfreeze everything, as fine-tuning does
     before = moving_means(model)
     model(x)
-    summary["moves_when_unfrozen"] = not all(np.array_equal(a, b) for a, b in zip(before, moving_means(model)))
+    summary["moves_when_unfrozen"] = moved(before, moving_means(model))
     return summary
 
 
