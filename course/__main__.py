@@ -1,5 +1,5 @@
 """Command line: `python -m course build [--check]`, `python -m course data download|status`,
-`python -m course execute [NOTEBOOK ...]`."""
+`python -m course execute [NOTEBOOK ...]`, `python -m course grade SUBMISSIONS --out OUT`."""
 
 from __future__ import annotations
 
@@ -75,6 +75,13 @@ def cmd_execute(args) -> int:
     return 0
 
 
+def cmd_grade(args) -> int:
+    """Grade submitted notebooks, each in its own kernel; write grades.csv, feedback/ and summary.md."""
+    from course.grader.cli import grade
+
+    return grade(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -94,6 +101,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("notebooks", nargs="*", type=Path)
     p.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     p.set_defaults(run=cmd_execute)
+
+    p = sub.add_parser("grade", help="grade a class's submitted notebooks")
+    p.add_argument("submissions", type=Path, help="SUBMISSIONS/<learner>/<notebook>.ipynb (or nbgrader's submitted/)")
+    p.add_argument("--out", type=Path, required=True, help="folder for grades.csv, feedback/ and summary.md")
+    p.add_argument("--workers", type=int, default=None, help="notebooks graded at a time (default: the cores)")
+    p.add_argument("--timeout", type=float, default=None, help="seconds per cell of a submission (default 300)")
+    p.add_argument("--force", action="store_true", help="grade again notebooks already graded and unchanged")
+    p.set_defaults(run=cmd_grade)
 
     args = parser.parse_args(argv)
     return args.run(args)
