@@ -68,6 +68,7 @@ class Kernel:
         self.root = Path(tempfile.mkdtemp(prefix="course-grade-"))
         self.agent_dir = self.root / "agent"
         self.client, self.starts, self.requests, self.errors = None, 0, 0, {}
+        self.margin = 30  # seconds past a call's own time limit before the kernel is killed (C-level loops)
         self._write_kernelspec()
 
     def _write_kernelspec(self) -> None:
@@ -136,7 +137,7 @@ class Kernel:
         path.write_text(json.dumps(request))
         reply_path = Path(f"{path}.reply")
         self.agent_cell.source = f"__import__('course.grader.agent', fromlist=['serve']).serve({str(path)!r})"
-        self.client.timeout = max(1, int(time_limit + 30))
+        self.client.timeout = max(1, int(time_limit + self.margin))
         try:
             self.client.execute_cell(self.agent_cell, len(self.cells), store_history=False)
         except CellTimeoutError:
