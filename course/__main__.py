@@ -14,6 +14,13 @@ ROOT = Path.cwd()
 def cmd_build(args) -> int:
     from course.build import BuildError, build
 
+    if args.nbgrader:
+        from course.build import nbgrader_source
+
+        for solution in sorted(args.solutions.glob("*.ipynb")):
+            nbgrader_source(solution, args.nbgrader / solution.name)
+            print(f"wrote {args.nbgrader / solution.name}")
+        return 0
     try:
         stale = build(args.solutions, args.notebooks, check=args.check)
     except BuildError as e:
@@ -90,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", action="store_true", help="only report learners' notebooks that are out of date")
     p.add_argument("--solutions", type=Path, default=ROOT / "solutions")
     p.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
+    p.add_argument("--nbgrader", type=Path, metavar="DIR", help="write the solutions as nbgrader's source into DIR")
     p.set_defaults(run=cmd_build)
 
     p = sub.add_parser("data", help="download or locate the course's data")

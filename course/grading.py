@@ -205,4 +205,6 @@ def check(answer: object, exercise_id: str | None = None) -> Result:
         result = grade(exercise_id, answer)
     print(result.feedback)
     result._shown = True
+    if not result.passed and os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        raise AssertionError(result.feedback)  # nbgrader scores a test cell by whether it raises
     return result

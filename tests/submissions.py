@@ -38,8 +38,8 @@ def write(folder: Path, learner: str, notebook: str, nb) -> Path:
     return path
 
 
-WRONG_STEP = 'def step(z):\n    return (np.asarray(z) >= 0).astype(int)'
-WRONG_ACCURACY = 'def accuracy(y_true, y_pred):\n    return float(np.sum(np.asarray(y_true) == np.asarray(y_pred)))'
+WRONG_STEP = "def step(z):\n    return (np.asarray(z) >= 0).astype(int)"
+WRONG_ACCURACY = "def accuracy(y_true, y_pred):\n    return float(np.sum(np.asarray(y_true) == np.asarray(y_pred)))"
 
 # Tricks that make wrong answers pass when checks run in the learner's own kernel.
 TAMPER = {

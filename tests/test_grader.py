@@ -19,7 +19,6 @@ from course.grader.remote import RemoteFunction, decode_reply
 sys.path.insert(0, str(Path(__file__).parent))
 from submissions import filled, perceptron_class, write  # noqa: E402
 
-
 # --- quick: no kernel -------------------------------------------------------------------------------------------
 
 
@@ -97,8 +96,10 @@ def test_check_cells_are_recognised():
 def test_summary_counts_recognised_mistakes():
     from course.grader.submission import Graded, Row
 
-    rows = [Row(name, "02_backprop.ipynb", "backprop.softmax", 0.0, 1.0, "✗", "summed over the wrong axis")
-            for name in ("a", "b")]
+    rows = [
+        Row(name, "02_backprop.ipynb", "backprop.softmax", 0.0, 1.0, "✗", "summed over the wrong axis")
+        for name in ("a", "b")
+    ]
     rows.append(Row("c", "02_backprop.ipynb", "backprop.softmax", 1.0, 1.0, "✓"))
     text = report.summary_text([Graded(r.learner, r.notebook, [r], []) for r in rows], ["x.txt"])
     assert "| backprop.softmax | 1 / 3 | summed over the wrong axis: 2 |" in text and "- x.txt" in text
@@ -126,7 +127,7 @@ def test_cli_grades_unreadable_notebooks_without_a_kernel(tmp_path, capsys):
 
 # --- slow: real kernels ------------------------------------------------------------------------------------------
 
-ROUND_TRIP = '''
+ROUND_TRIP = """
 import itertools, time
 import numpy as np
 
@@ -153,7 +154,7 @@ def model(x):
 
 def model_from(f, x):
     return f(x)
-'''
+"""
 
 
 def test_remote_round_trip_through_a_kernel():

@@ -61,7 +61,6 @@ def inventory(names: list[str]) -> dict:
 def call(request: dict, save_model) -> dict:
     """Run the learner's function on the request's arguments under course.limits; the Outcome as plain data."""
     from course import limits
-
     from course.checks import kit
 
     fn = _namespace().get(request["name"])

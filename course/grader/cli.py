@@ -33,16 +33,22 @@ def grade(args) -> int:
         return _fail(f"cannot write to {args.out} ({e.strerror})")
     submissions, _ = run.discover(args.submissions)
     if not submissions:
-        return _fail(f"no submissions in {args.submissions}: expected <learner>/{NOTEBOOKS[0]} (or nbgrader's "
-                     f"submitted/<learner>/<assignment>/{NOTEBOOKS[0]})")
+        return _fail(
+            f"no submissions in {args.submissions}: expected <learner>/{NOTEBOOKS[0]} (or nbgrader's "
+            f"submitted/<learner>/<assignment>/{NOTEBOOKS[0]})"
+        )
     start = time.perf_counter()
     timeout = args.timeout or run.TIMEOUT
-    graded, ignored, fresh = run.grade_class(args.submissions, args.out, workers=args.workers, timeout=timeout,
-                                            force=args.force)
+    graded, ignored, fresh = run.grade_class(
+        args.submissions, args.out, workers=args.workers, timeout=timeout, force=args.force
+    )
     seconds = time.perf_counter() - start
     for name in ignored:
         print(f"ignored: {name}")
     skipped = len(graded) - fresh
-    print(f"graded {fresh} notebook(s) in {seconds:.0f} s" + (f", {skipped} unchanged since the last run" if skipped else "")
-          + f"; wrote {args.out / 'grades.csv'}, {args.out / 'feedback'}/ and {args.out / 'summary.md'}")
+    print(
+        f"graded {fresh} notebook(s) in {seconds:.0f} s"
+        + (f", {skipped} unchanged since the last run" if skipped else "")
+        + f"; wrote {args.out / 'grades.csv'}, {args.out / 'feedback'}/ and {args.out / 'summary.md'}"
+    )
     return 0

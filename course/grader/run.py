@@ -22,8 +22,15 @@ def fingerprint() -> str:
     """A hash of the code that decides a grade (checks, references, kit, grader): new code regrades everything."""
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for path in sorted([*package.glob("checks/*.py"), *package.glob("references/*.py"), *package.glob("grader/*.py"),
-                        package / "grading.py", package / "limits.py"]):
+    for path in sorted(
+        [
+            *package.glob("checks/*.py"),
+            *package.glob("references/*.py"),
+            *package.glob("grader/*.py"),
+            package / "grading.py",
+            package / "limits.py",
+        ]
+    ):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 

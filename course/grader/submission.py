@@ -118,6 +118,7 @@ def grade_notebook(path: Path, learner: str, *, timeout: float, memory_mb: int |
                 )
                 rows.append(Row(learner, notebook, exercise_id, 0.0, points(exercise_id), feedback))
             else:
-                rows.append(Row(learner, notebook, exercise_id, result.score, result.max_score, result.feedback,
-                                result.mistake))
+                rows.append(
+                    Row(learner, notebook, exercise_id, result.score, result.max_score, result.feedback, result.mistake)
+                )
     return Graded(learner, notebook, rows, notes)

@@ -43,8 +43,12 @@ def encode(value, *, save_model=None, depth: int = 0):
         items = [encode(v, save_model=save_model, depth=depth + 1) for v in value]
         return {"tuple" if isinstance(value, tuple) else "list": items}
     if isinstance(value, dict):
-        return {"dict": [[encode(k, depth=depth + 1), encode(v, save_model=save_model, depth=depth + 1)]
-                         for k, v in value.items()]}
+        return {
+            "dict": [
+                [encode(k, depth=depth + 1), encode(v, save_model=save_model, depth=depth + 1)]
+                for k, v in value.items()
+            ]
+        }
     if isinstance(value, np.random.Generator):
         return {"generator": value.bit_generator.state}
     if save_model is not None and _is_model(value):
@@ -84,8 +88,13 @@ def decode(data, *, load_model=None):
     if "generator" in data:
         state = data["generator"]
         bit_generator = getattr(np.random, str(state.get("bit_generator")), None)
-        if bit_generator not in (np.random.PCG64, np.random.PCG64DXSM, np.random.MT19937, np.random.Philox,
-                                 np.random.SFC64):
+        if bit_generator not in (
+            np.random.PCG64,
+            np.random.PCG64DXSM,
+            np.random.MT19937,
+            np.random.Philox,
+            np.random.SFC64,
+        ):
             raise ValueError("malformed reply: unknown bit generator")
         generator = bit_generator()
         generator.state = state
