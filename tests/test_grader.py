@@ -13,7 +13,7 @@ from course import limits
 from course.checks import kit
 from course.grader import report, transport
 from course.grader.discover import discover
-from course.grader.kernel import Kernel, is_check_cell
+from course.grader.kernel import Kernel, is_check_cell, network_isolation
 from course.grader.remote import RemoteFunction, decode_reply
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -152,8 +152,9 @@ def model(x):
     import keras
     return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
 
-def model_from(f, x):
-    return f(x)
+def interfaces(x):
+    import socket
+    return [name for _, name in socket.if_nameindex()]
 """
 
 
@@ -174,6 +175,8 @@ def test_remote_round_trip_through_a_kernel():
         assert type(built).__name__ == "Sequential" and built.count_params() == 8
         wrapped = kit.call(RemoteFunction(kernel, "values"), np.ones(2), wrap="lambda f, x: f(x)[1]")
         assert wrapped == 2.0
+        if network_isolation():  # a network namespace of its own: only a loopback, which is down
+            assert kit.call(RemoteFunction(kernel, "interfaces"), x) == ["lo"]
         kernel.margin = 2  # a loop in C ignores the in-kernel limits: the grader kills the kernel
         outcome = RemoteFunction(kernel, "c_loop").run_call((x,), time_limit=1.0)
         assert outcome.status == "timeout" and kernel.client is None
@@ -218,3 +221,43 @@ def test_a_class_of_real_and_hostile_submissions(tmp_path):
     write(tmp_path / "in", "cal", "01_perceptron.ipynb", filled("01_perceptron.ipynb"))
     graded, _, fresh = grade_class(tmp_path / "in", tmp_path / "out", workers=2, timeout=20, progress=False)
     assert fresh == 1 and sum(r.score for g in graded if g.learner == "cal" for r in g.rows) == 5
+
+
+CHEAT = '''
+import keras, numpy as np
+from course import data
+
+class Cheat(keras.Sequential):
+    """Reports the test labels instead of predicting: passes in the learner's kernel, not here."""
+    def predict(self, x, **kwargs):
+        return np.eye(10)[data.load_mnist()[1][1][: len(x)]]
+
+trained_model = Cheat([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
+'''
+LAMBDA = '''
+import keras
+trained_model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Lambda(lambda x: x * 0),
+                                  keras.layers.Flatten(), keras.layers.Dense(10)])
+'''
+UNTRAINED = '''
+import keras
+keras.utils.set_random_seed(0)
+trained_model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
+'''
+
+
+def test_a_model_answer_travels_as_a_keras_file_loaded_safely(tmp_path):
+    from course.grader.submission import grade_notebook
+
+    rows = {}
+    for learner, source in (("cheat", CHEAT), ("lambda", LAMBDA), ("untrained", UNTRAINED)):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+        path = write(tmp_path, learner, "04_cnn.ipynb", nb)
+        graded = grade_notebook(path, learner, timeout=120)
+        rows[learner] = {r.exercise: r for r in graded.rows}
+        assert {r.exercise for r in graded.rows} == {e for e in __import__("course").exercises() if e[:4] == "cnn."}
+        assert "defines no `build_lenet`" in rows[learner]["cnn.build_lenet"].feedback
+    assert all(rows[learner]["cnn.trained_model"].score == 0 for learner in rows)
+    assert "could not be loaded safely" in rows["cheat"]["cnn.trained_model"].feedback
+    assert "could not be loaded safely" in rows["lambda"]["cnn.trained_model"].feedback
+    assert rows["untrained"]["cnn.trained_model"].mistake == "untrained"

@@ -136,6 +136,7 @@ class Kernel:
         path = self.agent_dir / f"request-{self.requests}.json"
         path.write_text(json.dumps(request))
         reply_path = Path(f"{path}.reply")
+        reply_path.unlink(missing_ok=True)  # a reply written in advance by the submission is never read
         self.agent_cell.source = f"__import__('course.grader.agent', fromlist=['serve']).serve({str(path)!r})"
         self.client.timeout = max(1, int(time_limit + self.margin))
         try:
