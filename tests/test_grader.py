@@ -129,6 +129,7 @@ def test_cli_grades_unreadable_notebooks_without_a_kernel(tmp_path, capsys):
 
 ROUND_TRIP = """
 import itertools, time
+import keras
 import numpy as np
 
 def values(x):
@@ -149,7 +150,6 @@ def raises(x):
     raise ValueError("no luck")
 
 def model(x):
-    import keras
     return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
 
 def interfaces(x):
@@ -161,7 +161,7 @@ def interfaces(x):
 def test_remote_round_trip_through_a_kernel():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(ROUND_TRIP), nbformat.v4.new_code_cell("check(x)")])
     x = kit.Given("np.arange(3.0)", name="x")
-    with Kernel(nb, "01_perceptron.ipynb", timeout=60) as kernel:
+    with Kernel(nb, "01_perceptron.ipynb", timeout=120) as kernel:
         doubled, total, nested, nan = kit.call(RemoteFunction(kernel, "values"), x)
         assert np.array_equal(doubled, [0.0, 2.0, 4.0]) and total == 3.0 and nested == (1, [2, None])
         assert math.isnan(nan)

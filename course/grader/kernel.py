@@ -110,7 +110,8 @@ class Kernel:
         client.errors = self.errors = {}
         self.client = client
         try:
-            client.start_new_kernel(cwd=str(work), env=self._env())
+            quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # TensorFlow's C++ logs, for one
+            client.start_new_kernel(cwd=str(work), env=self._env(), **quiet)
             client.start_new_kernel_client()
         except Exception as e:
             self.stop()
