@@ -190,7 +190,7 @@ def test_a_class_of_real_and_hostile_submissions(tmp_path):
     from course.grader.run import grade_class
 
     expected = perceptron_class(tmp_path / "in")
-    graded, ignored, fresh = grade_class(tmp_path / "in", tmp_path / "out", workers=2, timeout=20, progress=False)
+    graded, ignored, fresh = grade_class(tmp_path / "in", tmp_path / "out", workers=2, timeout=45, progress=False)
     assert fresh == len(expected) and sorted(ignored) == ["README.md", "ada/notes.txt"]
     with open(tmp_path / "out" / "grades.csv", encoding="utf-8", newline="") as f:
         reader = csv.reader(f)
@@ -217,9 +217,9 @@ def test_a_class_of_real_and_hostile_submissions(tmp_path):
     assert "| perceptron.step | 3 / 17 | the perceptron fires only when z > 0" in summary
 
     # Again: nothing changed, nothing re-run; one notebook changed, only it is graded again.
-    assert grade_class(tmp_path / "in", tmp_path / "out", workers=2, timeout=20, progress=False)[2] == 0
+    assert grade_class(tmp_path / "in", tmp_path / "out", workers=2, timeout=45, progress=False)[2] == 0
     write(tmp_path / "in", "cal", "01_perceptron.ipynb", filled("01_perceptron.ipynb"))
-    graded, _, fresh = grade_class(tmp_path / "in", tmp_path / "out", workers=2, timeout=20, progress=False)
+    graded, _, fresh = grade_class(tmp_path / "in", tmp_path / "out", workers=2, timeout=45, progress=False)
     assert fresh == 1 and sum(r.score for g in graded if g.learner == "cal" for r in g.rows) == 5
 
 
