@@ -152,6 +152,9 @@ def raises(x):
 def model(x):
     return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
 
+def hog(x):
+    return len(bytearray(8 << 30))
+
 def interfaces(x):
     import socket
     return [name for _, name in socket.if_nameindex()]
@@ -167,6 +170,8 @@ def test_remote_round_trip_through_a_kernel():
         assert math.isnan(nan)
         with pytest.raises(kit.Mutated):
             kit.call(RemoteFunction(kernel, "mutates"), x)
+        with pytest.raises(kit.Raised, match="MemoryError"):  # the kernel's memory limit, not the machine's
+            kit.call(RemoteFunction(kernel, "hog"), x)
         with pytest.raises(kit.Raised, match="ValueError: no luck"):
             kit.call(RemoteFunction(kernel, "raises"), x)
         outcome = RemoteFunction(kernel, "sleeps").run_call((x,), time_limit=1.0)
@@ -234,16 +239,16 @@ class Cheat(keras.Sequential):
 
 trained_model = Cheat([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
 '''
-LAMBDA = '''
+LAMBDA = """
 import keras
 trained_model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Lambda(lambda x: x * 0),
                                   keras.layers.Flatten(), keras.layers.Dense(10)])
-'''
-UNTRAINED = '''
+"""
+UNTRAINED = """
 import keras
 keras.utils.set_random_seed(0)
 trained_model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
-'''
+"""
 
 
 def test_a_model_answer_travels_as_a_keras_file_loaded_safely(tmp_path):
