@@ -4,7 +4,7 @@
 
 Each hostile answer runs in its own process over all exercises, with the version's time limit set to 2 s (a hang
 there is cut after 150 s and counts as failed for the exercises it did not reach). An answer is held when grade()
-returns a failed Result within 4 s (twice the limit) with at most 400 characters of feedback, and nothing escapes.
+returns a failed Result within 4 s (twice the limit) with a short message (what the code printed shown apart, capped), and nothing escapes.
 """
 
 import json
@@ -29,7 +29,9 @@ for exercise in [e for e in course.exercises() if not e.endswith("trained_model"
     start = time.perf_counter()
     try:
         result = course.grade(exercise, answer)
-        held = not result.passed and len(result.feedback) <= 400 and time.perf_counter() - start <= 4
+        message, _, printed = result.feedback.partition("\n")
+        short = len(message) <= 340 and len(printed) <= 260  # ~300 + the id; prints shown apart, capped at ~200
+        held = not result.passed and short and time.perf_counter() - start <= 4
     except BaseException as e:
         held = False
     print(json.dumps([exercise, held]), flush=True)
