@@ -10,6 +10,7 @@ import pytest
 
 from course.build import nbgrader_source
 from course.grader.run import grade_class
+from course.grader.submission import exercises_of
 
 nbgrader = pytest.importorskip("nbgrader")
 
@@ -34,10 +35,13 @@ def test_nbgrader_generates_and_autogrades_a_solution_notebook(tmp_path, monkeyp
     generated = api.generate_assignment("ps1")
     assert generated["success"], generated["log"]
     released = nbformat.read(course_dir / "release" / "ps1" / "01_perceptron.ipynb", as_version=4)
-    assert sum("raise NotImplementedError()" in c.source for c in released.cells) == 5
+    source = nbformat.read(course_dir / "source" / "ps1" / "01_perceptron.ipynb", as_version=4)
+    solution_cells = sum(bool(c.metadata.get("nbgrader", {}).get("solution")) for c in source.cells)
+    stubs = [c for c in released.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert len(stubs) == solution_cells > 0 and all("raise NotImplementedError()" in c.source for c in stubs)
+    n = len(exercises_of("01_perceptron.ipynb"))
 
     # A learner fills the released notebook with the solutions, one of them wrong.
-    source = nbformat.read(course_dir / "source" / "ps1" / "01_perceptron.ipynb", as_version=4)
     by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in source.cells}
     for cell in released.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -59,8 +63,8 @@ def test_nbgrader_generates_and_autogrades_a_solution_notebook(tmp_path, monkeyp
     classes = tmp_path / "class"
     shutil.copytree(course_dir / "submitted", classes / "submitted")
     [notebook], _, _ = grade_class(classes, tmp_path / "out", workers=1, progress=False)
-    assert (nbgrader_score, nbgrader_max) == (4.0, 5.0)
-    assert (sum(r.score for r in notebook.rows), sum(r.max_score for r in notebook.rows)) == (4.0, 5.0)
+    assert (nbgrader_score, nbgrader_max) == (n - 1, n)
+    assert (sum(r.score for r in notebook.rows), sum(r.max_score for r in notebook.rows)) == (n - 1, n)
     assert [r.exercise for r in notebook.rows if r.score == 0] == ["perceptron.accuracy"]
 
 
