@@ -1,5 +1,6 @@
 """Command line: `python -m course build [--check]`, `python -m course data download|status`,
-`python -m course execute [--all | NOTEBOOK ...]`, `python -m course doctor`, `python -m course progress`."""
+`python -m course execute [--all | NOTEBOOK ...]`, `python -m course doctor`, `python -m course progress`,
+`python -m course grade SUBMISSIONS --out OUT`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ ROOT = Path.cwd()
 def cmd_build(args) -> int:
     from course.build import BuildError, build
 
+    if args.nbgrader:
+        from course.build import nbgrader_source
+
+        for solution in sorted(args.solutions.glob("*.ipynb")):
+            nbgrader_source(solution, args.nbgrader / solution.name)
+            print(f"wrote {args.nbgrader / solution.name}")
+        return 0
     try:
         stale = build(args.solutions, args.notebooks, check=args.check)
     except BuildError as e:
@@ -79,6 +87,13 @@ def cmd_progress(args) -> int:
     return 0
 
 
+def cmd_grade(args) -> int:
+    """Grade submitted notebooks, each in its own kernel; write grades.csv, feedback/ and summary.md."""
+    from course.grader.cli import grade
+
+    return grade(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -87,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", action="store_true", help="only report learners' notebooks that are out of date")
     p.add_argument("--solutions", type=Path, default=ROOT / "solutions")
     p.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
+    p.add_argument("--nbgrader", type=Path, metavar="DIR", help="write the solutions as nbgrader's source into DIR")
     p.set_defaults(run=cmd_build)
 
     p = sub.add_parser("data", help="download or locate the course's data")
@@ -106,6 +122,14 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("progress", help="the learner's progress: every exercise passed, tried or not started")
     p.set_defaults(run=cmd_progress)
+
+    p = sub.add_parser("grade", help="grade a class's submitted notebooks")
+    p.add_argument("submissions", type=Path, help="SUBMISSIONS/<learner>/<notebook>.ipynb (or nbgrader's submitted/)")
+    p.add_argument("--out", type=Path, required=True, help="folder for grades.csv, feedback/ and summary.md")
+    p.add_argument("--workers", type=int, default=None, help="notebooks graded at a time (default: the cores)")
+    p.add_argument("--timeout", type=float, default=None, help="seconds per cell of a submission (default 600)")
+    p.add_argument("--force", action="store_true", help="grade again notebooks already graded and unchanged")
+    p.set_defaults(run=cmd_grade)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -9,6 +9,7 @@ Solution regions use nbgrader's markers, so `solutions/` also feeds nbgrader unc
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -77,6 +78,49 @@ def normalise_metadata(nb: dict, name: str) -> None:
 
 
 PIPELINE = (strip_solutions, clear_outputs, drop_test_markers, normalise_metadata)
+
+
+def mark_for_nbgrader(nb: dict, name: str) -> None:
+    """nbgrader's cell metadata: each exercise cell a solution cell, each `check(fn)` cell a locked autograded test
+    worth the exercise's points (nbgrader runs it with NBGRADER_EXECUTION=autograde, where a failed check raises)."""
+    from course import grading
+
+    topic = grading.NOTEBOOK_TOPICS.get(name[:2])
+    points = {e.split(".")[1]: grading._REGISTRY[e].points for e in grading.exercises() if e.startswith(f"{topic}.")}
+    for cell in nb["cells"]:
+        source = cell["source"]
+        if BEGIN in source:
+            cell["metadata"]["nbgrader"] = {
+                "grade": False,
+                "grade_id": f"{name[:2]}-{cell.get('id', '')}",
+                "locked": False,
+                "schema_version": 3,
+                "solution": True,
+            }
+        code = [line for line in source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+        called = re.match(r"\s*(?:course\.)?check\((\w+)\)\s*$", code[0]) if len(code) == 1 else None
+        called = called and called.group(1)
+        if cell["cell_type"] == "code" and called in points:
+            cell["metadata"]["nbgrader"] = {
+                "grade": True,
+                "grade_id": f"check-{called}",
+                "locked": True,
+                "points": points[called],
+                "schema_version": 3,
+                "solution": False,
+            }
+
+
+def nbgrader_source(solution: Path, target: Path) -> None:
+    """A solution notebook as nbgrader's source: unchanged but for nbgrader's metadata on exercise and check cells."""
+    import nbformat
+
+    nb = nbformat.read(solution, as_version=4)
+    for cell in nb.cells:
+        cell["source"] = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    mark_for_nbgrader(nb, solution.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
 
 
 def build_text(solution: Path) -> str:

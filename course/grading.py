@@ -211,4 +211,6 @@ def check(answer: object, exercise_id: str | None = None) -> Result:
         tracking.record(result)
     except Exception:
         pass
+    if not result.passed and os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        raise AssertionError(result.feedback)  # nbgrader scores a test cell by whether it raises
     return result

@@ -1,0 +1,54 @@
+"""`python -m course grade SUBMISSIONS --out OUT [--workers N] [--timeout SECONDS] [--force]`."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+def _fail(message: str) -> int:
+    print(f"course grade: error: {message}", file=sys.stderr)
+    return 2
+
+
+def grade(args) -> int:
+    """Exit 0 when grading ran, whatever the marks; 2 with one line when the grader itself cannot run."""
+    from course.grader import run
+    from course.grader.discover import NOTEBOOKS
+
+    if not args.submissions.is_dir():
+        return _fail(f"{args.submissions} is not a folder of submissions")
+    if args.workers is not None and args.workers < 1 or args.timeout is not None and args.timeout <= 0:
+        return _fail("--workers and --timeout must be positive")
+    try:
+        import ipykernel  # noqa: F401
+        import nbclient  # noqa: F401
+    except ImportError as e:
+        return _fail(f"{e.name} is not installed: pip install nbclient ipykernel")
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / ".write-test").write_text("")
+        (args.out / ".write-test").unlink()
+    except OSError as e:
+        return _fail(f"cannot write to {args.out} ({e.strerror})")
+    submissions, _ = run.discover(args.submissions)
+    if not submissions:
+        return _fail(
+            f"no submissions in {args.submissions}: expected <learner>/{NOTEBOOKS[0]} (or nbgrader's "
+            f"submitted/<learner>/<assignment>/{NOTEBOOKS[0]})"
+        )
+    start = time.perf_counter()
+    timeout = args.timeout or run.TIMEOUT
+    graded, ignored, fresh = run.grade_class(
+        args.submissions, args.out, workers=args.workers, timeout=timeout, force=args.force
+    )
+    seconds = time.perf_counter() - start
+    for name in ignored:
+        print(f"ignored: {name}")
+    skipped = len(graded) - fresh
+    print(
+        f"graded {fresh} notebook(s) in {seconds:.0f} s"
+        + (f", {skipped} unchanged since the last run" if skipped else "")
+        + f"; wrote {args.out / 'grades.csv'}, {args.out / 'feedback'}/ and {args.out / 'summary.md'}"
+    )
+    return 0

@@ -1,0 +1,64 @@
+"""The stand-in for a learner's function: `kit.call` sends it the check's arguments, it runs them in the kernel.
+
+What comes back is decoded as plain data (course.grader.transport); a Keras model is loaded from its `.keras`
+file with safe_mode=True, so no code of the submission runs in the grader's process.
+"""
+
+from __future__ import annotations
+
+from course import limits
+from course.checks import kit
+from course.grader import transport
+from course.grader.kernel import Kernel, KernelFailed
+
+
+def load_model(path):
+    import keras
+
+    return keras.models.load_model(path, safe_mode=True, compile=False)
+
+
+def encode_args(args: tuple) -> list:
+    """The check's arguments for the agent: a Given travels as its expression, built afresh in the kernel."""
+    return [{"given": a.expr} if isinstance(a, kit.Given) else transport.encode(a) for a in args]
+
+
+def decode_reply(kernel: Kernel, data):
+    """Plain data from an agent's reply; a model file is taken only from the submission's agent folder."""
+    return transport.decode(data, load_model=lambda name: load_model(kernel.model_path(name)))
+
+
+class RemoteFunction(kit.Remote):
+    """The learner's function `name`, defined in the submission's kernel."""
+
+    def __init__(self, kernel: Kernel, name: str):
+        self.kernel, self.__name__ = kernel, name
+
+    def __call__(self, *args):  # grade() asks callable(); checks call it only through kit.call
+        raise TypeError("a submission's function runs only through kit.call")
+
+    def run_call(self, args, *, wrap=None, time_limit=limits.TIME_LIMIT, convert=True) -> limits.Outcome:
+        request = {"op": "call", "name": self.__name__, "args": encode_args(tuple(args)), "wrap": wrap}
+        request["time_limit"] = time_limit
+        try:
+            reply = self.kernel.request(request, time_limit)
+        except KernelFailed as e:
+            status = "timeout" if "did not finish" in str(e) else "exit"
+            return limits.Outcome(status=status, error="a fatal error (its kernel died)", message=str(e))
+        if "agent_error" in reply:
+            return limits.Outcome(status="raised", error="GraderError", message=str(reply["agent_error"]))
+        try:
+            return limits.Outcome(
+                status=str(reply["status"]),
+                value=decode_reply(self.kernel, reply["value"]),
+                args=tuple(decode_reply(self.kernel, reply["args"]) or ()),
+                error=str(reply.get("error") or ""),
+                error_types=tuple(map(str, reply.get("error_types") or ())),
+                message=str(reply.get("message") or "")[: limits.TEXT_LIMIT],
+                faults=tuple(map(str, reply.get("faults") or ())),
+                printed=str(reply.get("printed") or "")[: limits.PRINT_LIMIT + 100],
+                seconds=float(reply.get("seconds") or 0.0),
+            )
+        except (KeyError, TypeError, ValueError) as e:
+            message = f"the reply from the submission's kernel was not plain data ({type(e).__name__})"
+            return limits.Outcome(status="raised", error="GraderError", message=message)
