@@ -221,22 +221,21 @@ def _error(outcome: Outcome, error: BaseException) -> None:
 def _guarded(fn, args, outcome: Outcome, convert: bool) -> None:
     try:
         value = fn(*args)
+        outcome.value = plain(value) if convert else value  # runs the learner's __array__, __float__ ...
+        outcome.args = tuple(plain(a) for a in args) if convert else args
     except _Timeout:
         raise
     except NotImplementedError as e:
-        outcome.status = "stub"
+        outcome.status, outcome.value = "stub", None
         _error(outcome, e)
     except Exception as e:
-        outcome.status = "raised"
+        outcome.status, outcome.value = "raised", None
         _error(outcome, e)
     except BaseException as e:  # SystemExit, GeneratorExit, KeyboardInterrupt raised by the code, custom ones
         if isinstance(e, KeyboardInterrupt) and _states and _states[-1].sigint:
             raise
-        outcome.status = "exit"
+        outcome.status, outcome.value = "exit", None
         _error(outcome, e)
-    else:
-        outcome.value = plain(value) if convert else value
-    outcome.args = tuple(plain(a) for a in args) if convert else args
 
 
 def run(fn, args: tuple = (), *, time_limit: float | None = None, convert: bool = True) -> Outcome:

@@ -56,3 +56,81 @@ def dense_backward(dZ, X, W):
 
 def sgd_step(params, grads, lr):
     return [p - lr * g for p, g in zip(params, grads, strict=True)]
+
+
+# Notebook 02, exercises 12 and 13: the backward pass of the whole network and one epoch of mini-batch SGD.
+
+
+def mlp_forward(params, X, act=relu):
+    """The logits of the MLP on X, and each layer's (input, pre-activation), as notebook 02 defines it."""
+    A, cache = X, []
+    for i in range(0, len(params), 2):
+        Z = A @ params[i] + params[i + 1]
+        cache.append((A, Z))
+        A = act(Z) if i + 2 < len(params) else Z
+    return A, cache
+
+
+def mlp_backward(
+    dZ,
+    cache,
+    params,
+    act_grad=relu_grad,
+    *,
+    skip_act_grad=False,
+    same_layer_z=False,
+    grad_of_a=False,
+    pairs_reversed=False,
+):
+    """Gradients [dW1, db1, ...] of the MLP from dZ = dLoss/dlogits; the keyword flags give typical wrong variants."""
+    grads = [None] * len(params)
+    for layer in reversed(range(len(cache))):
+        A = cache[layer][0]
+        dA, grads[2 * layer], grads[2 * layer + 1] = dZ @ params[2 * layer].T, A.T @ dZ, dZ.sum(axis=0)
+        if layer > 0:
+            if skip_act_grad:
+                dZ = dA
+            elif grad_of_a:
+                dZ = dA * act_grad(A)  # the activation A = act(Z) instead of Z
+            else:
+                dZ = dA * act_grad(cache[layer if same_layer_z else layer - 1][1])
+    if pairs_reversed:
+        grads = [g for i in reversed(range(0, len(grads), 2)) for g in grads[i : i + 2]]
+    return grads
+
+
+def mlp_loss_and_grads(params, X, y, act=relu, act_grad=relu_grad):
+    """Mean cross-entropy of the MLP on (X, y) and its gradients, as notebook 02 assembles them."""
+    logits, cache = mlp_forward(params, X, act)
+    P = softmax(logits)
+    dZ = P.copy()
+    dZ[np.arange(len(y)), y] -= 1
+    return cross_entropy(P, y), mlp_backward(dZ / len(y), cache, params, act_grad)
+
+
+def init_mlp(sizes, rng, std=lambda d: np.sqrt(2 / d)):
+    """Parameters [W1, b1, W2, b2, ...] as notebook 02 draws them."""
+    params = []
+    for d, m in zip(sizes[:-1], sizes[1:], strict=False):
+        params += [rng.normal(0, std(d), size=(d, m)), np.zeros(m)]
+    return params
+
+
+def train_epoch(params, X, y, lr, batch_size, rng, *, shuffle=True, drop_last=False, loss_of="mean"):
+    """One epoch of mini-batch SGD: (new params, mean batch loss); the keyword flags give typical wrong variants."""
+    order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
+    stop = len(X) - batch_size + 1 if drop_last else len(X)
+    new, losses, sizes = list(params), [], []
+    for i in range(0, stop, batch_size):
+        batch = order[i : i + batch_size]
+        loss, grads = mlp_loss_and_grads(new, X[batch], y[batch])
+        new = [p - lr * g for p, g in zip(new, grads, strict=True)]
+        losses.append(loss)
+        sizes.append(len(batch))
+    summary = {
+        "mean": np.mean(losses),
+        "last": losses[-1],
+        "sum": np.sum(losses),
+        "per_sample": np.average(losses, weights=sizes),
+    }[loss_of]
+    return new, float(summary)
