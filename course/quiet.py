@@ -9,6 +9,7 @@ Set TF_CPP_MIN_LOG_LEVEL=0 (or 1) before importing course to see the messages.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.abc
 import importlib.util
 import os
@@ -51,3 +52,18 @@ def install() -> None:
         return
     if not any(isinstance(finder, _QuietTensorFlow) for finder in sys.meta_path):
         sys.meta_path.insert(0, _QuietTensorFlow())
+
+
+@contextlib.contextmanager
+def native_stderr():
+    """Send what native code writes to file descriptor 2 to the null device while the block runs."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
