@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from course import view
+
+EDGE = (
+    0.025  # learning rates within 2.5% of the critical rate 2/λ_max: the steepest direction neither shrinks nor grows
+)
 VERDICTS = {
     "diverges": "diverges: each step overshoots the minimum by more than the last",
+    "oscillates": "oscillates at the edge: each step jumps across the valley to about the same height, so the loss stalls",
     "too small": "too small: still far from the minimum after these steps",
     "converges": "converges: reaches the minimum",
 }
@@ -47,9 +53,18 @@ def descend(x, y, start, lr, steps):
         return path, loss(path[:, 0], path[:, 1], x, y)
 
 
-def verdict(losses, best, tolerance=0.01) -> str:
-    """'diverges', 'too small' or 'converges': how a run's losses compare with the smallest loss `best`."""
+def verdict(losses, best, ratio=None, tolerance=0.01) -> str:
+    """'diverges', 'oscillates', 'too small' or 'converges': how a run's losses compare with the smallest loss `best`.
+
+    `ratio` = lr / (2/λ_max). Along the steepest direction each step multiplies the distance to the minimum by
+    1 - 2·ratio: beyond -1 (ratio > 1) it grows, at about -1 (ratio ≈ 1, within EDGE) the path jumps from side to
+    side at the same height, whatever the loss did in the gentler directions over a short run.
+    """
     losses = np.asarray(losses, dtype=float)
+    if ratio is not None and ratio > 1 + EDGE:
+        return "diverges"
+    if ratio is not None and ratio >= 1 - EDGE:
+        return "oscillates"
     if not np.isfinite(losses[-1]) or losses[-1] > losses[0]:
         return "diverges"
     if losses[-1] - best > tolerance * (losses[0] - best):
@@ -92,17 +107,17 @@ class LearningRateExplorer:
             value=lr or 0.5 * self.critical,
             base=10,
             min=np.log10(self.critical) - 2.5,
-            max=np.log10(self.critical) + 0.2,
+            max=np.log10(self.critical) + 0.35,  # up to 2.2 × the critical rate
             step=0.05,
             description="lr",
             readout_format=".4f",
             continuous_update=False,
         )
         self.steps = widgets.IntSlider(value=steps, min=1, max=60, description="steps", continuous_update=False)
-        self.status, self.plot, self.draws = widgets.HTML(), widgets.Output(), 0
+        self.view, self.text, self.draws = view.pane(), "", 0
         for control in (self.lr, self.steps):
             control.observe(lambda change: self.update(), names="value")
-        self.box = widgets.VBox([widgets.HBox([self.lr, self.steps]), self.status, self.plot])
+        self.box = widgets.VBox([widgets.HBox([self.lr, self.steps]), self.view])
         self.update()
 
     def run(self):
@@ -111,29 +126,29 @@ class LearningRateExplorer:
 
     @property
     def verdict(self) -> str:
-        return verdict(self.run()[1], self.best)
+        return verdict(self.run()[1], self.best, self.lr.value / self.critical)
 
     def update(self) -> None:
         import matplotlib.pyplot as plt
 
         path, losses = self.run()
-        verdict_ = verdict(losses, self.best)
         ratio = self.lr.value / self.critical
-        self.status.value = (
-            f"lr = {self.lr.value:.4f} = {ratio:.2f} × the critical rate 2/λ_max = {self.critical:.4f}: "
-            f"<b>{VERDICTS[verdict_]}</b>"
-        )
-        with self.plot:
-            self.plot.clear_output(wait=True)
-            fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
-            shown = path[np.all(np.abs(path) < 1e6, axis=1)]  # a divergent path leaves the picture anyway
-            plot_paths(self.x, self.y, {f"lr = {self.lr.value:.4f}": shown}, ax=axes[0])
+        verdict_ = verdict(losses, self.best, ratio)
+        fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+        shown = path[np.all(np.abs(path) < 1e6, axis=1)]  # a divergent path leaves the picture anyway
+        plot_paths(self.x, self.y, {f"lr = {self.lr.value:.4f}": shown}, ax=axes[0])
+        with np.errstate(invalid="ignore"):
             axes[1].semilogy(np.arange(len(losses)), losses, "o-", ms=3)
-            axes[1].axhline(self.best, color="k", lw=0.8, ls="--", label="minimum")
-            axes[1].set(xlabel="step", ylabel="J(w, b)", title=verdict_)
-            axes[1].legend()
-            fig.tight_layout()
-            plt.show()
+        axes[1].axhline(self.best, color="k", lw=0.8, ls="--", label="minimum")
+        axes[1].set(xlabel="step", ylabel="J(w, b)", title=verdict_)
+        axes[1].legend()
+        fig.tight_layout()
+        self.text = view.show(
+            self.view,
+            f"lr = {self.lr.value:.4f} = {ratio:.2f} × the critical rate 2/λ_max = {self.critical:.4f}: "
+            f"<b>{VERDICTS[verdict_]}</b>",
+            fig,
+        )
         self.draws += 1
 
     def _ipython_display_(self):

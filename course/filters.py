@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from course import limits, view
 from course.references.convolution import conv2d
+
+TIME_LIMIT = 5.0  # seconds for the learner's filter function on one image; a widget must answer quickly
 
 PRESETS = {
     name: np.array(kernel, dtype=float)
@@ -81,12 +84,9 @@ class KernelEditor:
         self.cells = [widgets.FloatText(value=0.0, layout=widgets.Layout(width="70px")) for _ in range(9)]
         self.preset = widgets.Dropdown(options=[*PRESETS, CUSTOM], value=preset, description="preset")
         self.absolute = widgets.Checkbox(value=absolute, description="show |response|")
-        self.status = widgets.HTML()
-        self.plot = widgets.Output()
+        self.view, self.text = view.pane(), ""
         grid = widgets.GridBox(self.cells, layout=widgets.Layout(grid_template_columns="repeat(3, 76px)"))
-        self.box = widgets.VBox(
-            [widgets.HBox([widgets.VBox([self.preset, grid, self.absolute]), self.status]), self.plot]
-        )
+        self.box = widgets.VBox([widgets.VBox([self.preset, grid, self.absolute]), self.view])
         self.preset.observe(self._on_preset, names="value")
         self.absolute.observe(lambda change: self.update(), names="value")
         for cell in self.cells:
@@ -126,13 +126,24 @@ class KernelEditor:
         """The filtered image, and why `conv` was not used (None when it was, or when none was given)."""
         kernel = self.kernel
         if self.conv is not None:
-            try:
-                out = np.asarray(self.conv(self.image, kernel, padding="same"), dtype=float)
+            # the learner's code runs under the check kit's limits: a stub, a bug, a hang or exit() is reported
+            outcome = limits.run(
+                lambda image, k: self.conv(image, k, padding="same"), (self.image, kernel), time_limit=TIME_LIMIT
+            )
+            if outcome.status == "ok":
+                try:
+                    out = np.asarray(outcome.value, dtype=float)
+                except (TypeError, ValueError):
+                    out = np.zeros(0)
                 if out.shape == self.image.shape and np.all(np.isfinite(out)):
                     return out, None
                 problem = f"returned an array of shape {out.shape} (or NaN), expected {self.image.shape}"
-            except Exception as e:  # a learner's stub or bug: show the course's result instead
-                problem = f"raised {type(e).__name__}"
+            elif outcome.status == "stub":
+                problem = "is not implemented yet"
+            elif outcome.status == "timeout":
+                problem = f"took longer than {TIME_LIMIT:g} s"
+            else:
+                problem = f"raised {outcome.error or outcome.status}"
             return correlate(self.image, kernel), f"your filter function {problem}; showing correlate() instead"
         return correlate(self.image, kernel), None
 
@@ -145,21 +156,19 @@ class KernelEditor:
         # on the input's brightness scale, so weights summing to 2 visibly brighten; edge maps (sum 0) are stretched
         stretch = self.absolute.value or abs(self.kernel.sum()) < 1e-3
         scale = {} if stretch else {"vmin": self.image.min(), "vmax": self.image.max()}
-        self.status.value = f"<b>{self.preset.value}</b>: {describe(self.kernel)}" + (
+        fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+        axes[0].imshow(self.image, cmap="gray")
+        axes[0].set_title("input")
+        axes[1].imshow(shown, cmap="gray", **scale)
+        axes[1].set_title(f"{self.preset.value}{' (absolute value)' if self.absolute.value else ''}")
+        for ax in axes:
+            ax.axis("off")
+        fig.tight_layout()
+        text = f"<b>{self.preset.value}</b>: {describe(self.kernel)}" + (
             f"<br><span style='color:#b00'>{problem}</span>" if problem else ""
         )
+        self.text = view.show(self.view, text, fig)
         self.draws += 1
-        with self.plot:
-            self.plot.clear_output(wait=True)
-            fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-            axes[0].imshow(self.image, cmap="gray")
-            axes[0].set_title("input")
-            axes[1].imshow(shown, cmap="gray", **scale)
-            axes[1].set_title(f"{self.preset.value}{' (absolute value)' if self.absolute.value else ''}")
-            for ax in axes:
-                ax.axis("off")
-            fig.tight_layout()
-            plt.show()
 
     def _ipython_display_(self):
         from IPython.display import display

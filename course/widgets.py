@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import plots
+from course import plots, view
 
 TRUTH_TABLE = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 LOGIC_GATES = {
@@ -32,13 +32,10 @@ class PerceptronPlayground:
         self.w2 = widgets.FloatSlider(value=w[1], description="w2", **slider)
         self.b = widgets.FloatSlider(value=b, description="b", **slider)
         self.dataset = widgets.ToggleButtons(options=list(self.datasets), description="data")
-        self.status = widgets.HTML()
-        self.plot = widgets.Output()
+        self.view, self.text, self.draws = view.pane(), "", 0
         for control in (self.w1, self.w2, self.b, self.dataset):
             control.observe(lambda change: self.update(), names="value")
-        self.box = widgets.VBox(
-            [self.dataset, widgets.HBox([widgets.VBox([self.w1, self.w2, self.b, self.status]), self.plot])]
-        )
+        self.box = widgets.VBox([self.dataset, widgets.HBox([widgets.VBox([self.w1, self.w2, self.b]), self.view])])
         self.update()
 
     @property
@@ -53,11 +50,10 @@ class PerceptronPlayground:
         w, b = np.array([self.w1.value, self.w2.value]), self.b.value
         n = self.mistakes
         verdict = "all correct ✓" if n == 0 else f"{n} mistake{'s' * (n != 1)}"
-        self.status.value = f"<b>{self.dataset.value}</b>: {verdict}"
-        with self.plot:
-            self.plot.clear_output(wait=True)
-            plots.decision_boundary(X, y, w, b, title=f"{self.dataset.value}: {verdict}")
-            plt.show()
+        fig, ax = plt.subplots(figsize=(4, 4))
+        plots.decision_boundary(X, y, w, b, ax=ax, title=f"{self.dataset.value}: {verdict}")
+        self.text = view.show(self.view, f"<b>{self.dataset.value}</b>: {verdict}", fig)
+        self.draws += 1
 
     def _ipython_display_(self):
         from IPython.display import display

@@ -46,12 +46,37 @@ def test_verdict():
     assert descent.verdict([10.0, np.inf], best=1.0) == "diverges"
 
 
+@pytest.mark.parametrize(
+    "ratio, expected",
+    [(0.5, "converges"), (0.99, "oscillates"), (1.0, "oscillates"), (1.01, "oscillates"), (2.0, "diverges")],
+)
+def test_verdict_around_the_critical_rate(ratio, expected):
+    explorer = descent.LearningRateExplorer(X, Y, steps=20)
+    explorer.lr.value = ratio * explorer.critical
+    assert explorer.verdict == expected
+    assert descent.VERDICTS[expected] in explorer.text and f"{ratio:.2f} × the critical rate" in explorer.text
+    path, losses = explorer.run()
+    if expected == "oscillates":  # the path jumps across the valley: successive steps point opposite ways
+        steps = np.diff(path, axis=0)
+        assert np.all(np.sum(steps[1:] * steps[:-1], axis=1) < 0)
+
+
+def test_one_update_of_the_pane_per_redraw():
+    explorer = descent.LearningRateExplorer(X, Y)
+    changes = []
+    explorer.view.observe(changes.append, names="value")
+    explorer.lr.value = explorer.critical
+    explorer.steps.value = 30
+    assert len(changes) == 2 and all(change["new"].count("<img") == 1 for change in changes)
+    assert "oscillates at the edge" in changes[-1]["new"]
+
+
 def test_explorer_sliders_change_the_run_and_its_verdict():
     explorer = descent.LearningRateExplorer(X, Y, steps=40)
     assert explorer.draws == 1 and explorer.verdict == "converges"
-    assert "converges" in explorer.status.value and "0.50 × the critical rate" in explorer.status.value
+    assert "converges" in explorer.text and "0.50 × the critical rate" in explorer.text
     explorer.lr.value = 10**explorer.lr.min  # a log slider: min and max are exponents
-    assert explorer.verdict == "too small" and "too small" in explorer.status.value and explorer.draws == 2
+    assert explorer.verdict == "too small" and "too small" in explorer.text and explorer.draws == 2
     explorer.lr.value = 10**explorer.lr.max
     assert explorer.lr.value > explorer.critical and explorer.verdict == "diverges"
     explorer.steps.value = 5

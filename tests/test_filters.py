@@ -42,7 +42,7 @@ def test_presets_fill_the_grid_and_redraw_once():
     assert editor.draws == 2  # one redraw for nine new numbers
     np.testing.assert_array_equal(editor.kernel, filters.PRESETS["Sobel y"])
     np.testing.assert_allclose(editor.filtered()[0], filters.correlate(IMAGE, filters.PRESETS["Sobel y"]))
-    assert "<b>Sobel y</b>" in editor.status.value and "sum to 0" in editor.status.value
+    assert "<b>Sobel y</b>" in editor.text and "sum to 0" in editor.text
 
 
 def test_editing_a_number_makes_a_custom_kernel():
@@ -50,7 +50,7 @@ def test_editing_a_number_makes_a_custom_kernel():
     editor.cells[4].value = 2.0  # the centre weight
     assert editor.preset.value == filters.CUSTOM and editor.draws == 2
     np.testing.assert_allclose(editor.filtered()[0], 2 * IMAGE)
-    assert "scaled by 2" in editor.status.value
+    assert "scaled by 2" in editor.text
     editor.cells[4].value = 1.0  # back to a preset's numbers: the menu follows
     assert editor.preset.value == "identity"
     editor.absolute.value = True
@@ -75,10 +75,36 @@ def test_uses_the_learners_conv_and_falls_back_when_it_fails():
 
     editor = filters.KernelEditor(IMAGE, conv=stub)
     out, problem = editor.filtered()
-    assert "NotImplementedError" in problem and "NotImplementedError" in editor.status.value
+    assert problem.startswith("your filter function is not implemented yet") and "not implemented yet" in editor.text
     np.testing.assert_allclose(out, filters.correlate(IMAGE, filters.PRESETS["vertical edges"]))
     editor = filters.KernelEditor(IMAGE, conv=lambda image, kernel, padding: image[1:])
     assert "shape (6, 9)" in editor.filtered()[1]
+
+
+def test_the_learners_conv_runs_under_the_limits(monkeypatch):
+    monkeypatch.setattr(filters, "TIME_LIMIT", 0.3)
+
+    def hang(image, kernel, padding="valid"):
+        while True:
+            pass
+
+    def leave(image, kernel, padding="valid"):
+        print("bye")
+        exit()
+
+    assert "took longer than 0.3 s" in filters.KernelEditor(IMAGE, conv=hang).text
+    editor = filters.KernelEditor(IMAGE, conv=leave)  # exit() is reported, the kernel and the widget live on
+    assert "raised SystemExit" in editor.text and editor.draws == 1
+
+
+def test_one_update_of_the_pane_per_redraw():
+    editor = filters.KernelEditor(IMAGE)
+    changes = []
+    editor.view.observe(changes.append, names="value")
+    editor.preset.value = "sharpen"
+    editor.cells[4].value = 6.0
+    assert len(changes) == 2 and editor.draws == 3
+    assert changes[-1]["new"].count("<img") == 1 and "<b>custom</b>" in changes[-1]["new"]
 
 
 def test_number_grids_draws_one_panel_per_array():

@@ -18,11 +18,11 @@ def test_count_mistakes():
 def test_sliders_update_the_count_and_the_plot():
     playground = widgets.PerceptronPlayground()
     assert playground.dataset.value == "AND" and playground.mistakes == 2
-    assert "2 mistakes" in playground.status.value
+    assert "2 mistakes" in playground.text
     playground.b.value = -1.5
-    assert playground.mistakes == 0 and "all correct" in playground.status.value
+    assert playground.mistakes == 0 and "all correct" in playground.text
     playground.dataset.value = "OR"
-    assert playground.mistakes == 2 and "<b>OR</b>: 2 mistakes" in playground.status.value
+    assert playground.mistakes == 2 and "<b>OR</b>: 2 mistakes" in playground.text
     playground.b.value = -0.5
     assert playground.mistakes == 0
 
@@ -33,3 +33,13 @@ def test_no_slider_setting_solves_xor():
     grid = np.round(np.arange(-2.0, 2.01, 0.5), 1)
     best = min(widgets.count_mistakes(*widgets.LOGIC_GATES["XOR"], (a, b), c) for a in grid for b in grid for c in grid)
     assert best == 1 and playground.mistakes >= 1
+
+
+def test_one_update_of_the_pane_per_redraw():
+    playground = widgets.PerceptronPlayground()
+    changes = []
+    playground.view.observe(changes.append, names="value")
+    for value in (-1.0, -1.2, -1.5):
+        playground.b.value = value
+    assert len(changes) == 3 and playground.draws == 4
+    assert changes[-1]["new"].count("<img") == 1 and "all correct" in changes[-1]["new"]
