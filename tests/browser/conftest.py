@@ -116,8 +116,17 @@ def browser(lab):
         browser.close()
 
 
+def shut_down_kernels(url: str, token: str) -> None:
+    """End every session of the server, so that the next test starts its notebook in a fresh kernel."""
+    with urllib.request.urlopen(f"{url}/api/sessions?token={token}", timeout=10) as response:
+        sessions = json.load(response)
+    for session in sessions:
+        request = urllib.request.Request(f"{url}/api/sessions/{session['id']}?token={token}", method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, lab):
     """A page that records page errors and console errors; the test asserts there are none."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -126,3 +135,4 @@ def page(browser):
     page.on("console", lambda m: m.type == "error" and page.errors.append(f"console error: {m.text}"))
     yield page
     context.close()
+    shut_down_kernels(*lab[:2])
