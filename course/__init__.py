@@ -9,11 +9,12 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: no C++ log lines in notebooks
 
 from course import quiet  # noqa: E402
-from course.cpus import limit_threads, use_cpus  # noqa: E402
+from course.cpus import limit_threads, use_cpus, use_onednn  # noqa: E402
 from course.grading import Result, check, exercises, grade, reference  # noqa: E402
 
 quiet.install()
 limit_threads()  # TensorFlow's thread pools sized to a container's CPU quota, not to the node's cores
+use_onednn()  # oneDNN's kernels: about twice as fast convolutions on AVX2 CPUs, where TensorFlow leaves them off
 
 
 def progress():

@@ -1,5 +1,9 @@
 """The cores a kernel may use: affinity, cgroup v2 and v1 quotas."""
 
+import os
+import subprocess
+import sys
+
 from course import cpus
 
 
@@ -53,3 +57,19 @@ def test_limit_threads_only_under_a_quota_and_keeps_set_values(monkeypatch):
     monkeypatch.setattr(cpus, "available", lambda: 64)
     environ = {}
     assert cpus.limit_threads(environ) is None and environ == {}
+
+
+def test_use_onednn_turns_the_kernels_on_unless_the_user_chose():
+    environ = {}
+    assert cpus.use_onednn(environ) is True
+    assert environ == {"TF_ENABLE_ONEDNN_OPTS": "1"}
+    chosen = {"TF_ENABLE_ONEDNN_OPTS": "0"}
+    assert cpus.use_onednn(chosen) is False
+    assert chosen == {"TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+def test_import_course_sets_onednn_before_tensorflow_loads():
+    code = "import os, sys; import course; print(os.environ['TF_ENABLE_ONEDNN_OPTS'], 'tensorflow' in sys.modules)"
+    env = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["1", "False"]
