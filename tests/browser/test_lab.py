@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,10 @@ class Lab:
     def __init__(self, page, lab, name, shots):
         self.page, self.shots, self.name = page, shots, name
         url, token, _ = lab
-        page.goto(f"{url}/lab/tree/{name}?token={token}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=WAIT)
+        # A workspace of its own: JupyterLab would otherwise restore the notebooks of earlier tests as hidden tabs,
+        # start their kernels, and the first cell in the page would be one nobody can see.
+        page.goto(f"{url}/lab/workspaces/{uuid.uuid4().hex}/tree/{name}?token={token}")
+        page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell", timeout=WAIT)
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget", timeout=WAIT)
         self.idle()
 
