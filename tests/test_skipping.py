@@ -10,7 +10,11 @@ from nbclient import NotebookClient
 from course import grading
 
 CHECK_CELL = re.compile(r"(?:# NBVAL_CHECK_OUTPUT\n)?check\((\w+)\)\s*")
-NOTEBOOKS = ["01_perceptron.ipynb", "02_backprop.ipynb", "03_convolution.ipynb"]  # 04 trains for minutes
+NOTEBOOKS = ["01_perceptron.ipynb", "02_backprop.ipynb", "03_convolution.ipynb", "04_cnn.ipynb"]
+# A model exercise has no reference to load: the learner skips it by handing in a model the notebook already trained.
+VALUE_SKIPS = {
+    "trained_model = None": "trained_model = lenet  # skipped: the network trained above (no points)\nmy_seconds = 0.0"
+}
 
 
 def skipping_every_exercise(notebook: str) -> nbformat.NotebookNode:
@@ -19,6 +23,9 @@ def skipping_every_exercise(notebook: str) -> nbformat.NotebookNode:
     ids = {e.split(".")[1]: e for e in grading.exercises() if grading._REGISTRY[e].kind == "function"}
     cells = []
     for cell in nb.cells:
+        skip = next((line for start, line in VALUE_SKIPS.items() if cell.source.startswith(start)), None)
+        if cell.cell_type == "code" and skip:
+            cell.source = skip
         cells.append(cell)
         match = CHECK_CELL.fullmatch(cell.source) if cell.cell_type == "code" else None
         if match and match.group(1) in ids:
@@ -34,5 +41,5 @@ def test_the_learner_notebook_runs_to_the_end_with_every_exercise_skipped(notebo
     assert sum("course.reference(" in c.source for c in nb.cells) >= 5
     client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
     client.execute()  # raises CellExecutionError, naming the cell, if any cell fails
-    stubs = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("check(")]
+    stubs = [c for c in nb.cells if c.cell_type == "code" and CHECK_CELL.fullmatch(c.source)]
     assert all("not implemented yet" in "".join(o.get("text", "") for o in c.outputs) for c in stubs)
