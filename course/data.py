@@ -29,6 +29,20 @@ MOBILENET = "mobilenet_v2/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_2
 OFFICIAL_SIZE = {MOBILENET: 2_019_640}
 
 
+# What the grader's sandbox withholds: the test labels the trained models are scored on (loaders give None instead).
+TEST_LABELS = ("mnist/t10k-labels-idx1-ubyte.gz", "hymenoptera_data/val/")
+TEST_PHOTOS = "withheld/hymenoptera_test_x.npy"  # the test photos' pixels, which the grader hands out without labels
+
+
+def labels_withheld() -> bool:
+    """Whether this process runs in the grader's sandbox, where the test labels are not there to read."""
+    return os.environ.get("COURSE_TEST_LABELS") == "withheld"
+
+
+def withheld(name: str) -> bool:
+    return labels_withheld() and name.startswith(TEST_LABELS)
+
+
 class DataNotFound(FileNotFoundError):
     """A data file is neither on this machine nor downloadable now."""
 
@@ -180,12 +194,16 @@ def read_idx(file: Path) -> np.ndarray:
 
 
 def _load_idx_set(dataset: str):
-    x_train, y_train, x_test, y_test = (read_idx(path(f"{DATASETS[dataset].prefix}{f}")) for f in IDX)
+    names = [f"{DATASETS[dataset].prefix}{f}" for f in IDX]
+    x_train, y_train, x_test, y_test = (None if withheld(name) else read_idx(path(name)) for name in names)
     return (x_train, y_train), (x_test, y_test)
 
 
 def load_mnist():
-    """MNIST as `(x_train, y_train), (x_test, y_test)`: uint8 images (n, 28, 28) and labels, as Keras gives them."""
+    """MNIST as `(x_train, y_train), (x_test, y_test)`: uint8 images (n, 28, 28) and labels, as Keras gives them.
+
+    In the grader's sandbox `y_test` is None: the grader keeps the labels it scores trained models on.
+    """
     return _load_idx_set("mnist")
 
 
@@ -201,7 +219,7 @@ def mobilenet_v2_weights() -> Path:
 
 def hymenoptera_dir() -> Path:
     """Folder holding `train/{ants,bees}` and `val/{ants,bees}` photos (every file checked)."""
-    paths = [path(f) for f in files("hymenoptera")]
+    paths = [path(f) for f in files("hymenoptera") if not withheld(f)]
     return paths[0].parents[2]
 
 

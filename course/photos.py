@@ -39,7 +39,12 @@ def read_photo(path, size: int = SIZE) -> np.ndarray:
 
 @cache
 def load_photos(split: str) -> tuple[np.ndarray, np.ndarray]:
-    """`(x, y)` of a split ("train": 244 photos, "test": 153): uint8 (n, 224, 224, 3) and labels 0 = ants, 1 = bees."""
+    """`(x, y)` of a split ("train": 244 photos, "test": 153): uint8 (n, 224, 224, 3) and labels 0 = ants, 1 = bees.
+
+    In the grader's sandbox the test split's labels are None: the grader keeps the labels it scores models on.
+    """
+    if split == "test" and data.labels_withheld():  # in the grader's sandbox: the pixels, not the labels
+        return np.load(data.data_dir() / data.TEST_PHOTOS, allow_pickle=False), None
     files = photo_files(split)
     stored = data.cache_dir() / f"hymenoptera_{split}_{SIZE}_centre.npz"
     if stored.is_file():

@@ -1,42 +1,42 @@
-"""One submission's kernel: its own process, temporary folder, memory limit, per-cell time limit, no network.
+"""One submission's kernel: its own sandbox (course.grader.sandbox), limits, per-cell and per-notebook time limits.
 
 `Kernel` runs the submission's cells (skipping `check(...)` cells, discarding outputs) and then answers the
-grader's requests through the agent (course.grader.agent). When the kernel dies or a request never ends,
-the kernel is killed; the next request starts a fresh one and runs the notebook again.
+grader's requests through the agent (course.grader.agent). A cell that runs past its time is interrupted and the
+notebook goes on (a cell that ignores the interrupt costs the kernel, and a fresh one skips it); the whole notebook
+has a total time. When the kernel dies or a request never ends, the kernel is killed; the next request starts a
+fresh one and runs the notebook again. `complete` turns False whenever time ran out or the kernel died: such a
+grade is shown but never cached as final.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from course.grader import transport
+from course.grader import sandbox, transport, withheld
+from course.grader.standin import ReferenceServer
 
 MEMORY_MB = 4096  # address space of one kernel; TensorFlow and notebook 04 fit in 3 GiB
+NPROC = 512  # processes and threads of one kernel's own user
+FSIZE_MB = 256  # the largest file a kernel may write
 MAX_REPLY = 64 * 2**20  # bytes of one reply (a model file is apart)
+MAX_SHARED = 256 * 2**20  # bytes the kernel may leave in the folder it shares with the grader
 MAX_RESTARTS = 3
+INTERRUPT_GRACE = 10  # seconds a timed-out cell has to stop once interrupted
 KERNEL_NAME = "course-grader"
 CHECK_CELL = re.compile(r"^\s*(course\.)?check\(")
 
 
 class KernelFailed(Exception):
     """The notebook could not be run (its kernel died or a cell never ended); the message says why."""
-
-
-@functools.cache
-def network_isolation() -> list[str]:
-    """The command prefix that starts the kernel without network (`unshare -rn`), or [] where the OS refuses."""
-    if sys.platform.startswith("linux") and shutil.which("unshare"):
-        if subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode == 0:
-            return ["unshare", "-rn"]
-    return []
 
 
 def is_check_cell(source: str) -> bool:
@@ -62,24 +62,53 @@ def _client_class():
 
 
 class Kernel:
-    def __init__(self, nb, notebook_name: str, *, timeout: float, memory_mb: int = MEMORY_MB):
+    def __init__(
+        self,
+        nb,
+        notebook_name: str,
+        *,
+        timeout: float,
+        total: float | None = None,
+        sandboxed: bool = True,
+        threads: int = 1,
+    ):
         self.cells = [c for c in nb.cells if c.cell_type == "code" and not is_check_cell(c.source)]
-        self.notebook_name, self.timeout, self.memory_mb = notebook_name, timeout, memory_mb
+        self.notebook_name, self.timeout, self.sandboxed, self.threads = notebook_name, timeout, sandboxed, threads
+        self.total = total or 4 * timeout
         self.root = Path(tempfile.mkdtemp(prefix="course-grade-"))
-        self.agent_dir = self.root / "agent"
+        self.agent_dir = self.root / "shared"  # the one folder the kernel shares with the grader
+        self.agent_dir.mkdir()
+        self.agent_dir.chmod(0o1777)  # the kernel runs as a user of its own
         self.client, self.starts, self.requests, self.errors = None, 0, 0, {}
+        self.skip: set[int] = set()  # cells that ignored their interrupt: a fresh kernel does not run them again
+        self.notes: list[str] = []
+        self.complete = True
         self.margin = 30  # seconds past a call's own time limit before the kernel is killed (C-level loops)
-        self._write_kernelspec()
+        self.references = ReferenceServer(str(self.agent_dir / "references.sock"))
+        self.uid = 100_000 + os.getpid() % 50_000  # a user of its own: its process limit is its own
 
-    def _write_kernelspec(self) -> None:
-        argv = [*network_isolation(), sys.executable, "-m", "course.grader.launch"]
-        argv += ["--memory-mb", str(self.memory_mb), "-f", "{connection_file}"]
-        spec = {"argv": argv, "display_name": "course grader", "language": "python"}
-        folder = self.root / "kernels" / KERNEL_NAME
-        folder.mkdir(parents=True)
-        (folder / "kernel.json").write_text(json.dumps(spec))
+    def _kernelspec(self) -> dict:
+        launch = [sys.executable, "-m", "course.grader.launch", "--memory-mb", str(MEMORY_MB)]
+        references = {"COURSE_REFERENCE_SOCKET": self.references.path}
+        if not self.sandboxed:
+            return {"argv": [*launch, "-f", "{connection_file}"], "env": references}
+        launch += [
+            "--nproc",
+            str(NPROC),
+            "--fsize-mb",
+            str(FSIZE_MB),
+            "--uid",
+            str(self.uid),
+            "-f",
+            "{connection_file}",
+        ]
+        env = sandbox.environment(threads=self.threads, notebook=self.notebook_name, extra=references)
+        binds = withheld.binds(self.root, sandbox.DATA, photos=self.notebook_name.startswith("05"))
+        return {"argv": sandbox.command(launch, shared=self.agent_dir, binds=binds, env=env), "env": {}}
 
     def _env(self) -> dict:
+        if self.sandboxed:  # bwrap itself gets no more than a PATH; the kernel gets sandbox.environment()
+            return {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="agg", JPY_SESSION_NAME=self.notebook_name)
         package_root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
@@ -89,43 +118,103 @@ class Kernel:
 
     def start(self) -> None:
         """A fresh kernel that has run the submission's cells; KernelFailed if the notebook cannot run."""
+        while not self._run_cells():
+            pass  # a cell ignored its interrupt: a fresh kernel runs the notebook without it
+
+    def _boot(self) -> None:
         import nbformat
         from jupyter_client import AsyncKernelManager
         from jupyter_client.kernelspec import KernelSpecManager
-        from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
         self.stop()
         if self.starts > MAX_RESTARTS:
             raise KernelFailed("the kernel died too often while grading this notebook")
         self.starts += 1
-        work = self.root / f"work-{self.starts}"
-        work.mkdir()
-        self.agent_dir.mkdir(exist_ok=True)
+        spec = self._kernelspec()
+        folder = self.root / "kernels" / KERNEL_NAME
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "kernel.json").write_text(
+            json.dumps({**spec, "display_name": "course grader", "language": "python", "interrupt_mode": "message"})
+        )
         specs = KernelSpecManager(kernel_dirs=[str(self.root / "kernels")])
         km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs, transport="ipc")
-        km.ip = str(self.root / "ipc")
+        km.ip = str(self.agent_dir / "ipc")
+        km.connection_file = str(self.agent_dir / f"connection-{self.starts}.json")
         self.agent_cell = nbformat.v4.new_code_cell("pass")
         nb = nbformat.v4.new_notebook(cells=[*self.cells, self.agent_cell])
         client = _client_class()(nb, km=km, timeout=self.timeout, allow_errors=True, shutdown_kernel="immediate")
         client.errors = self.errors = {}
         self.client = client
         try:
-            quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # TensorFlow's C++ logs, for one
-            client.start_new_kernel(cwd=str(work), env=self._env(), **quiet)
+            quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL} if not os.environ.get("COURSE_GRADER_DEBUG") else {}  # TensorFlow's C++ logs, for one
+            client.start_new_kernel(cwd=str(self.agent_dir), env=self._env(), **quiet)
             client.start_new_kernel_client()
         except Exception as e:
             self.stop()
-            raise KernelFailed(f"the kernel did not start ({type(e).__name__}: {e})") from None
+            self.complete = False
+            raise KernelFailed(f"the kernel did not start ({type(e).__name__}: {str(e)[:200]})") from None
+
+    def _run_cells(self) -> bool:
+        """Boot a kernel and run the cells; False when a cell ignored its interrupt (it is skipped from now on)."""
+        self._boot()
+        deadline = time.monotonic() + self.total
         for index, cell in enumerate(self.cells):
-            where = f"code cell {index + 1} (`{_first_line(cell.source)}`)"
-            try:
-                client.execute_cell(cell, index, store_history=True)
-            except CellTimeoutError:
-                self.stop()
-                raise KernelFailed(f"{where} did not finish within {self.timeout:g} s") from None
-            except DeadKernelError:
-                self.stop()
-                raise KernelFailed(f"the kernel died in {where} (exit, a crash or out of memory)") from None
+            if index in self.skip:
+                continue
+            left = deadline - time.monotonic()
+            if left < 1:
+                self._note(
+                    f"the notebook ran past its total time ({self.total:g} s): cells from {index + 1} on were not run"
+                )
+                break
+            if not self._run_cell(index, cell, min(self.timeout, left)):
+                return False
+        self._check_shared()
+        return True
+
+    def _note(self, text: str) -> None:
+        self.complete = False
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def _run_cell(self, index: int, cell, timeout: float) -> bool:
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+        where = f"code cell {index + 1} (`{_first_line(cell.source)}`)"
+        self.client.timeout = max(1, int(timeout))
+        try:
+            self.client.execute_cell(cell, index, store_history=True)
+        except DeadKernelError:
+            self.stop()
+            self.complete = False
+            raise KernelFailed(f"the kernel died in {where} (exit, a crash or out of memory)") from None
+        except CellTimeoutError:
+            self._note(f"{where} did not finish within {timeout:g} s and was interrupted; grading went on")
+            if not self._interrupted():
+                self.skip.add(index)
+                return False
+        return True
+
+    def _interrupted(self) -> bool:
+        """Interrupt the running cell; whether the kernel answers again within INTERRUPT_GRACE seconds."""
+        import nbformat
+        from jupyter_core.utils import run_sync
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+        try:
+            run_sync(self.client.km.interrupt_kernel)()
+            self.client.timeout = INTERRUPT_GRACE
+            self.client.execute_cell(nbformat.v4.new_code_cell("pass"), len(self.cells), store_history=False)
+            return True
+        except (CellTimeoutError, DeadKernelError, RuntimeError):
+            return False
+
+    def _check_shared(self) -> None:
+        """The kernel may write only sockets and replies into the shared folder: a kernel that floods it is stopped."""
+        used = sum(f.stat().st_size for f in self.agent_dir.rglob("*") if f.is_file() and not f.is_symlink())
+        if used > MAX_SHARED:
+            self.stop()
+            raise KernelFailed(f"the kernel wrote {used / 2**20:.0f} MB into the grader's folder")
 
     def request(self, request: dict, time_limit: float) -> dict:
         """Send one request to the agent; its reply as JSON data. KernelFailed when the kernel died or hung."""
@@ -144,15 +233,16 @@ class Kernel:
             self.client.execute_cell(self.agent_cell, len(self.cells), store_history=False)
         except CellTimeoutError:
             self.stop()
+            self.complete = False
             raise KernelFailed(f"did not finish within {time_limit:g} s and the kernel was stopped") from None
         except DeadKernelError:
             self.stop()
+            self.complete = False
             raise KernelFailed("ended the kernel (exit, a crash or out of memory)") from None
-        if not reply_path.is_file() or reply_path.stat().st_size > MAX_REPLY:
-            raise KernelFailed("the grader's agent gave no usable reply (was the kernel tampered with?)")
+        self._check_shared()
         try:
-            return transport.loads(reply_path.read_text(encoding="utf-8"))
-        except ValueError:
+            return transport.loads(read_plain_file(reply_path, MAX_REPLY).decode("utf-8"))
+        except (OSError, ValueError):
             raise KernelFailed("the grader's agent gave no usable reply (was the kernel tampered with?)") from None
 
     def model_path(self, name: str) -> Path:
@@ -172,6 +262,7 @@ class Kernel:
 
     def close(self) -> None:
         self.stop()
+        self.references.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self):
@@ -184,3 +275,16 @@ class Kernel:
 def _first_line(source: str) -> str:
     line = next((x.strip() for x in source.splitlines() if x.strip()), "")
     return line if len(line) <= 40 else line[:37] + "..."
+
+
+def read_plain_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file the kernel wrote: never through a link, never a FIFO, at most `limit` bytes."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            raise ValueError(f"{path.name} is not a plain file within {limit} bytes")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            return f.read(limit + 1)[:limit]
+    finally:
+        os.close(fd)

@@ -19,8 +19,14 @@ def load_model(path):
 
 
 def encode_args(args: tuple) -> list:
-    """The check's arguments for the agent: a Given travels as its expression, built afresh in the kernel."""
-    return [{"given": a.expr} if isinstance(a, kit.Given) else transport.encode(a) for a in args]
+    """The check's arguments for the agent as plain data: a Given is built here (the kernel holds no references);
+    only one that is not plain data (a function) travels as its expression, built in the kernel."""
+    encoded = []
+    for a in args:
+        data = transport.encode(a.value if isinstance(a, kit.Given) else a)
+        plain = not (isinstance(data, dict) and "opaque" in data)
+        encoded.append(data if plain or not isinstance(a, kit.Given) else {"given": a.expr})
+    return encoded
 
 
 def decode_reply(kernel: Kernel, data):
