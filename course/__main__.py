@@ -126,9 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("grade", help="grade a class's submitted notebooks")
     p.add_argument("submissions", type=Path, help="SUBMISSIONS/<learner>/<notebook>.ipynb (or nbgrader's submitted/)")
     p.add_argument("--out", type=Path, required=True, help="folder for grades.csv, feedback/ and summary.md")
-    p.add_argument("--workers", type=int, default=None, help="notebooks graded at a time (default: the cores)")
+    p.add_argument("--workers", type=int, default=None, help="notebooks graded at a time (default: the usable CPUs)")
     p.add_argument("--timeout", type=float, default=None, help="seconds per cell of a submission (default 600)")
+    p.add_argument("--seed", type=int, default=None, help="seed of the hidden cases (default: a fresh one)")
     p.add_argument("--force", action="store_true", help="grade again notebooks already graded and unchanged")
+    p.add_argument("--no-sandbox", action="store_true", help="grade without the sandbox (warned in summary.md)")
     p.set_defaults(run=cmd_grade)
 
     args = parser.parse_args(argv)

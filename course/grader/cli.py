@@ -1,7 +1,8 @@
-"""`python -m course grade SUBMISSIONS --out OUT [--workers N] [--timeout SECONDS] [--force]`."""
+"""`python -m course grade SUBMISSIONS --out OUT [--workers N] [--timeout S] [--seed N] [--force] [--no-sandbox]`."""
 
 from __future__ import annotations
 
+import secrets
 import sys
 import time
 
@@ -20,6 +21,11 @@ def grade(args) -> int:
         return _fail(f"{args.submissions} is not a folder of submissions")
     if args.workers is not None and args.workers < 1 or args.timeout is not None and args.timeout <= 0:
         return _fail("--workers and --timeout must be positive")
+    if not args.no_sandbox:
+        from course.grader import sandbox
+
+        if sandbox.problem():
+            return _fail(f"cannot make the sandbox: {sandbox.problem()}; --no-sandbox grades without it")
     try:
         import ipykernel  # noqa: F401
         import nbclient  # noqa: F401
@@ -39,8 +45,17 @@ def grade(args) -> int:
         )
     start = time.perf_counter()
     timeout = args.timeout or run.TIMEOUT
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)  # stated in summary.md
+    if args.no_sandbox:
+        print("warning: grading without the sandbox: submitted code runs with your files and environment")
     graded, ignored, fresh = run.grade_class(
-        args.submissions, args.out, workers=args.workers, timeout=timeout, force=args.force
+        args.submissions,
+        args.out,
+        workers=args.workers,
+        timeout=timeout,
+        force=args.force,
+        sandboxed=not args.no_sandbox,
+        seed=seed,
     )
     seconds = time.perf_counter() - start
     for name in ignored:
@@ -49,6 +64,6 @@ def grade(args) -> int:
     print(
         f"graded {fresh} notebook(s) in {seconds:.0f} s"
         + (f", {skipped} unchanged since the last run" if skipped else "")
-        + f"; wrote {args.out / 'grades.csv'}, {args.out / 'feedback'}/ and {args.out / 'summary.md'}"
+        + f" (seed {seed}); wrote {args.out / 'grades.csv'}, {args.out / 'feedback'}/ and {args.out / 'summary.md'}"
     )
     return 0

@@ -146,7 +146,11 @@ class Kernel:
         client.errors = self.errors = {}
         self.client = client
         try:
-            quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL} if not os.environ.get("COURSE_GRADER_DEBUG") else {}  # TensorFlow's C++ logs, for one
+            quiet = (
+                {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+                if not os.environ.get("COURSE_GRADER_DEBUG")
+                else {}
+            )  # TensorFlow's C++ logs, for one
             client.start_new_kernel(cwd=str(self.agent_dir), env=self._env(), **quiet)
             client.start_new_kernel_client()
         except Exception as e:

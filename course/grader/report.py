@@ -6,7 +6,12 @@ import csv
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from course.grader.copies import summary_lines as copy_lines
 from course.grader.submission import Graded
+
+UNSANDBOXED = (
+    "Graded without the sandbox (--no-sandbox): submitted code ran with the grader's user, files and environment."
+)
 
 COLUMNS = ("learner", "notebook", "exercise", "score", "max_score", "feedback")
 
@@ -44,8 +49,11 @@ def write_feedback(graded: list[Graded], folder: Path) -> None:
         (folder / f"{learner}.md").write_text("\n".join(lines), encoding="utf-8")
 
 
-def summary_text(graded: list[Graded], ignored: list[str], top: int = 3) -> str:
-    """Per exercise: how many passed, and the most common recognised mistakes with their counts."""
+def summary_text(
+    graded: list[Graded], ignored: list[str], top: int = 3, *, seed=None, sandboxed=True, copies=None
+) -> str:
+    """Per exercise: how many passed, and the most common recognised mistakes with their counts; the seed of the
+    hidden cases; possible copies (course.grader.copies); a warning on top when the sandbox was off."""
     passed, total, mistakes = Counter(), Counter(), defaultdict(Counter)
     order: dict[str, None] = {}
     for g in graded:
@@ -56,18 +64,30 @@ def summary_text(graded: list[Graded], ignored: list[str], top: int = 3) -> str:
             if r.mistake:
                 mistakes[r.exercise][r.mistake] += 1
     learners = {g.learner for g in graded}
-    lines = ["# Grading summary", "", f"{len(graded)} notebook(s) from {len(learners)} learner(s).", ""]
+    lines = ["# Grading summary", ""]
+    if not sandboxed:
+        lines += [f"> **{UNSANDBOXED}**", ""]
+    lines += [f"{len(graded)} notebook(s) from {len(learners)} learner(s)."]
+    if seed is not None:
+        lines += [f"Seed of the hidden cases: {seed} (`--seed {seed}` grades the same submissions the same way)."]
+    incomplete = [f"{g.learner}/{g.notebook}" for g in graded if not g.complete]
+    if incomplete:
+        lines += [f"Not final (time ran out or a process died; graded again next run): {', '.join(incomplete)}."]
+    lines += [""]
     lines += ["| exercise | passed | most common recognised mistakes |", "|---|---|---|"]
     for exercise in order:
         common = "; ".join(f"{m}: {n}" for m, n in mistakes[exercise].most_common(top)) or "-"
         lines.append(f"| {exercise} | {passed[exercise]} / {total[exercise]} | {common.replace('|', '/')} |")
+    if copies is not None:
+        lines += [""] + copy_lines(copies)
     if ignored:
         lines += ["", f"Ignored files ({len(ignored)}):", ""] + [f"- {name}" for name in ignored]
     return "\n".join(lines) + "\n"
 
 
-def write_all(graded: list[Graded], ignored: list[str], out: Path) -> None:
+def write_all(graded: list[Graded], ignored: list[str], out: Path, *, seed=None, sandboxed=True, copies=None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     write_csv(graded, out / "grades.csv")
     write_feedback(graded, out / "feedback")
-    (out / "summary.md").write_text(summary_text(graded, ignored), encoding="utf-8")
+    text = summary_text(graded, ignored, seed=seed, sandboxed=sandboxed, copies=copies)
+    (out / "summary.md").write_text(text, encoding="utf-8")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import inspect
+from dataclasses import dataclass
 from pathlib import Path
 
 from course import grading
@@ -22,18 +23,19 @@ class Row:
     feedback: str
     mistake: str | None = None
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass
 class Graded:
-    """One learner's notebook: a row per exercise, and notes for the learner (cells that raised errors)."""
+    """One learner's notebook: a row per exercise, and notes for the learner (cells that raised errors).
+
+    `complete` is False when time ran out or a kernel died: the grade is reported but not kept as final.
+    """
 
     learner: str
     notebook: str
     rows: list[Row]
     notes: list[str]
+    complete: bool = True
 
 
 def exercises_of(notebook: str) -> list[str]:
@@ -61,7 +63,17 @@ def _reference_stand_in(exercise_id: str):
     return skipped
 
 
-def _grade_one(kernel: Kernel, exercise_id: str, found: dict):
+USES_REFERENCE = "uses the course's reference answer (course.reference), not your work: no points."
+
+
+def _grade(exercise_id: str, answer, seed: int | None) -> grading.Result:
+    """course.grade, with the hidden cases of `seed` where this version of the checks has them."""
+    if seed is not None and "seed" in inspect.signature(grading.grade).parameters:
+        return grading.grade(exercise_id, answer, seed=seed)
+    return grading.grade(exercise_id, answer)
+
+
+def _grade_one(kernel: Kernel, exercise_id: str, found: dict, seed: int | None):
     name = exercise_id.split(".")[1]
     kind = found.get("kind") if isinstance(found, dict) else None
     if kind == "reference":
@@ -69,7 +81,11 @@ def _grade_one(kernel: Kernel, exercise_id: str, found: dict):
     if kind not in ("function", "value"):
         return None
     if grading._REGISTRY[exercise_id].kind == "function":
-        return grading.grade(exercise_id, RemoteFunction(kernel, name))
+        before = kernel.references.runs[exercise_id]
+        result = _grade(exercise_id, RemoteFunction(kernel, name), seed)
+        if kernel.references.runs[exercise_id] > before:  # its own reference ran during the call, however wrapped
+            return grading.Result(exercise_id, False, 0.0, result.max_score, f"✗ {exercise_id}: {USES_REFERENCE}")
+        return result
     try:
         reply = kernel.request({"op": "value", "name": name}, AGENT_TIME)
         if "agent_error" in reply:
@@ -80,11 +96,17 @@ def _grade_one(kernel: Kernel, exercise_id: str, found: dict):
     except Exception as e:  # e.g. a model with custom code, which safe_mode refuses to load
         message = f"{name} could not be loaded safely ({type(e).__name__}: {str(e)[:150]})"
         return grading.Result(exercise_id, False, 0.0, points(exercise_id), f"✗ {exercise_id}: {message}.")
-    return grading.grade(exercise_id, answer)
+    return _grade(exercise_id, answer, seed)
 
 
-def grade_notebook(path: Path, learner: str, *, timeout: float, memory_mb: int | None = None) -> Graded:
-    """Every exercise of the notebook at `path` graded; never raises because of the submission."""
+def grade_notebook(
+    path: Path, learner: str, *, timeout: float, sandboxed: bool = True, threads: int = 1, seed: int | None = None
+) -> Graded:
+    """Every exercise of the notebook at `path` graded; never raises because of the submission.
+
+    `sandboxed=False` runs the kernel without the sandbox (course.grader.sandbox); `threads` caps its thread
+    pools; `seed` picks the hidden cases of the function exercises (None: the visible cases only).
+    """
     import nbformat
 
     notebook = path.name
@@ -96,8 +118,7 @@ def grade_notebook(path: Path, learner: str, *, timeout: float, memory_mb: int |
         return Graded(learner, notebook, _zero(learner, notebook, ids, reason), [])
     if not any(c.get("cell_type") == "code" and c.get("source", "").strip() for c in nb.get("cells", [])):
         return Graded(learner, notebook, _zero(learner, notebook, ids, "the notebook has no code."), [])
-    kwargs = {"memory_mb": memory_mb} if memory_mb else {}
-    with Kernel(nb, notebook, timeout=timeout, **kwargs) as kernel:
+    with Kernel(nb, notebook, timeout=timeout, sandboxed=sandboxed, threads=threads) as kernel:
         try:
             kernel.start()
             names = [e.split(".")[1] for e in ids]
@@ -105,12 +126,13 @@ def grade_notebook(path: Path, learner: str, *, timeout: float, memory_mb: int |
             if not isinstance(inventory, dict):
                 raise KernelFailed("the grader's agent gave no usable reply")
         except KernelFailed as e:
-            return Graded(learner, notebook, _zero(learner, notebook, ids, f"not graded: {e}."), [])
+            rows = _zero(learner, notebook, ids, f"not graded: {e}.")
+            return Graded(learner, notebook, rows, list(kernel.notes), complete=False)
         notes = [f"code cell {i + 1} raised {error}" for i, error in sorted(kernel.errors.items())]
         rows = []
         for exercise_id in ids:
             name = exercise_id.split(".")[1]
-            result = _grade_one(kernel, exercise_id, inventory.get(name, {}))
+            result = _grade_one(kernel, exercise_id, inventory.get(name, {}), seed)
             if result is None:
                 feedback = (
                     f"✗ {exercise_id}: the notebook defines no `{name}` (renamed or deleted?); "
@@ -121,4 +143,6 @@ def grade_notebook(path: Path, learner: str, *, timeout: float, memory_mb: int |
                 rows.append(
                     Row(learner, notebook, exercise_id, result.score, result.max_score, result.feedback, result.mistake)
                 )
-    return Graded(learner, notebook, rows, notes)
+        notes += [n for n in kernel.notes if n not in notes]
+        complete = kernel.complete
+    return Graded(learner, notebook, rows, notes, complete)
