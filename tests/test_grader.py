@@ -212,7 +212,9 @@ def test_a_class_of_real_and_hostile_submissions(tmp_path):
     assert "course's reference" in feedback["dee", "step"]
     assert "use >, not >=" in feedback["replaces_grade", "step"]
     assert "kernel died" in feedback["exits", "accuracy"]
-    assert "did not finish within 45 s and was interrupted" in (tmp_path / "out" / "feedback" / "endless.md").read_text()
+    assert (
+        "did not finish within 45 s and was interrupted" in (tmp_path / "out" / "feedback" / "endless.md").read_text()
+    )
     assert "exit" in feedback["exits_in_step", "step"] or "died" in feedback["exits_in_step", "step"]
     assert "could not be read" in feedback["invalid_json", "step"] and "could not be read" in feedback["empty", "step"]
     assert "defines no `step`" in feedback["renamed", "step"]
