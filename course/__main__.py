@@ -12,10 +12,10 @@ ROOT = Path.cwd()
 
 
 def cmd_build(args) -> int:
-    from course.build import BuildError, build
+    from course.instructor.build import BuildError, build
 
     if args.nbgrader:
-        from course.build import nbgrader_source
+        from course.instructor.build import nbgrader_source
 
         for solution in sorted(args.solutions.glob("*.ipynb")):
             nbgrader_source(solution, args.nbgrader / solution.name)
@@ -60,7 +60,7 @@ def cmd_data(args) -> int:
 
 def cmd_execute(args) -> int:
     """Run solution notebooks top to bottom, save their outputs, and print each one's run time and peak memory."""
-    from course.execute import execute, table
+    from course.instructor.execute import execute, table
 
     notebooks = args.notebooks or sorted(Path("solutions").glob("*.ipynb"))
     if args.all:
@@ -74,16 +74,16 @@ def cmd_execute(args) -> int:
 
 
 def cmd_doctor(args) -> int:
-    from course import doctor
+    from course.instructor import doctor
 
     return doctor.run(lambda line: print(line, flush=True), timeout=args.timeout)
 
 
 def cmd_progress(args) -> int:
-    from course import tracking
+    from course.grading import progress
 
-    print(tracking.progress())
-    print(f"(kept in {tracking.location()}; set COURSE_PROGRESS to use another file)")
+    print(progress.progress())
+    print(f"(kept in {progress.location()}; set COURSE_PROGRESS to use another file)")
     return 0
 
 

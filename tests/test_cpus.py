@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from course import cpus
+from course.runtime import cpus
 
 
 def test_cgroup_v2_quota_and_no_limit(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 
 from course import data
 from course.__main__ import main
-from course.download import ChecksumError
+from course.data.download import ChecksumError
 
 SHARED = Path(os.environ["COURSE_DATA_DIR"]) if os.environ.get("COURSE_DATA_DIR") else None
 needs_data = pytest.mark.skipif(SHARED is None or not SHARED.is_dir(), reason="COURSE_DATA_DIR is not set")

@@ -7,8 +7,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course import descent, netplots  # noqa: E402
+from course.figures import netplots
 from course.references.backprop import numerical_gradient  # noqa: E402
+from course.widgets import descent  # noqa: E402
 
 X = np.linspace(-3, 3, 13)
 Y = 1.5 * X + 1 + np.sin(7 * X) / 4  # a line plus a deterministic wiggle

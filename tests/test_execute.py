@@ -3,7 +3,7 @@
 import nbformat
 
 from course.__main__ import main
-from course.execute import Run, execute, table
+from course.instructor.execute import Run, execute, table
 
 
 def tiny_notebook(path):

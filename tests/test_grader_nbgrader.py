@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.build import nbgrader_source
 from course.grader.run import grade_class
 from course.grader.submission import exercises_of
+from course.instructor.build import nbgrader_source
 
 nbgrader = pytest.importorskip("nbgrader")
 
@@ -69,7 +69,7 @@ def test_nbgrader_generates_and_autogrades_a_solution_notebook(tmp_path, monkeyp
 
 
 def test_mark_for_nbgrader_on_tiny_cells():
-    from course.build import mark_for_nbgrader
+    from course.instructor.build import mark_for_nbgrader
 
     nb = nbformat.v4.new_notebook(
         cells=[

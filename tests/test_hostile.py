@@ -4,10 +4,11 @@ import pytest
 from hostile import HANGS, HOSTILE
 
 import course
-from course import grade, grading, limits
+from course import grade
+from course.grading import limits, registry, text
 
 EXERCISES = course.exercises()
-FUNCTIONS = [e for e in EXERCISES if grading._REGISTRY[e].kind == "function"]
+FUNCTIONS = [e for e in EXERCISES if registry.exercise(e).kind == "function"]
 QUICK = [name for name in HOSTILE if name not in HANGS]
 
 
@@ -20,8 +21,8 @@ def assert_held(exercise_id, answer):
     result = grade(exercise_id, answer)
     assert isinstance(result, course.Result) and not result.passed and result.score == 0
     message, _, printed = result.feedback.partition("\n")
-    assert len(message) <= grading.FEEDBACK_LIMIT + len(exercise_id) + 5, result.feedback
-    assert len(printed) <= grading.PRINTED_LIMIT + 60, result.feedback
+    assert len(message) <= text.FEEDBACK + len(exercise_id) + 5, result.feedback
+    assert len(printed) <= text.PRINTED_SHOWN + 60, result.feedback
     return result
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import view
+from course.figures import view
 
 EDGE = (
     0.025  # learning rates within 2.5% of the critical rate 2/λ_max: the steepest direction neither shrinks nor grows

@@ -2,8 +2,8 @@
 
 The file lives outside the repository, in `$XDG_DATA_HOME/course/progress.json` (by default
 `~/.local/share/course/progress.json`); set COURSE_PROGRESS to another file. Writes are atomic
-(a temporary file moved over the old one) and serialised by a lock file, so two kernels checking
-at once both keep their results. An unreadable file is set aside as `*.corrupt` and progress
+(a temporary file moved over the old one) and serialised by a lock file (filelock, which locks on Windows
+too), so two kernels checking at once both keep their results. An unreadable file is set aside as `*.corrupt` and progress
 starts afresh, said once.
 """
 
@@ -13,10 +13,9 @@ import json
 import os
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from course.grading import NOTEBOOK_TOPICS, exercises
+from course.grading.registry import NOTEBOOK_TOPICS, exercises
 
 _warned: set[str] = set()
 
@@ -29,21 +28,12 @@ def location() -> Path:
     return Path(base) / "course" / "progress.json"
 
 
-@contextmanager
 def _locked(file: Path):
-    """Hold an exclusive lock on `file`.lock (POSIX flock; without fcntl the atomic replace still prevents corruption)."""
+    """An exclusive lock on `file`.lock, on every OS (filelock: fcntl on POSIX, msvcrt on Windows)."""
+    from filelock import FileLock
+
     file.parent.mkdir(parents=True, exist_ok=True)
-    with open(file.with_name(file.name + ".lock"), "a") as lock:
-        try:
-            import fcntl
-        except ImportError:
-            yield
-            return
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    return FileLock(file.with_name(file.name + ".lock"))
 
 
 def load(file: Path | None = None) -> dict[str, dict]:

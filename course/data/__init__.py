@@ -1,6 +1,6 @@
 """Offline-first data: find each file in COURSE_DATA_DIR, then the user cache, then download it.
 
-Every file is checked against the SHA-256 in `course/SHA256SUMS` (the hashes of the course's
+Every file is checked against the SHA-256 in `course/data/SHA256SUMS` (the hashes of the course's
 verified copies) before it is used. Set COURSE_OFFLINE=1 to forbid downloads.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course.download import ChecksumError, fetch, sha256
+from course.data.download import ChecksumError, fetch, sha256
 
 IDX = (
     "train-images-idx3-ubyte.gz",
