@@ -84,17 +84,6 @@ def test_explorer_sliders_change_the_run_and_its_verdict():
     assert len(explorer.run()[0]) == 6 and explorer.draws == 4
 
 
-def test_live_curves_record_every_epoch_and_redraw_every_few():
-    live = descent.LiveCurves(["loss", "accuracy"], every=2)
-    for epoch in range(5):
-        live.add(loss=1 / (epoch + 1), accuracy=epoch / 5)
-    assert live.history["loss"] == [1.0, 0.5, 1 / 3, 0.25, 0.2] and len(live.history["accuracy"]) == 5
-    assert live.draws == 2
-    fig = live.figure()
-    assert [ax.get_title() for ax in fig.axes] == ["loss", "accuracy"]
-    assert len(fig.axes[0].lines[0].get_xdata()) == 5
-
-
 def test_figures():
     ax = netplots.draw_add_multiply({"x": -2, "y": 5, "z": -4, "q": 3, "f": -12}, {"x": -4, "y": -4, "z": 3, "q": -4})
     texts = {t.get_text() for t in ax.texts}
