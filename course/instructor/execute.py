@@ -8,8 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-
-BUDGETS = {  # seconds each notebook may take on the course's 2-core machine (the issue that set each)
+BUDGETS = {  # seconds each notebook may take on the course's 2-core machine (the budgets the notebooks were written to)
     "01_perceptron": 30,
     "02_backprop": 60,
     "03_convolution": 30,
