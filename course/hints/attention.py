@@ -27,18 +27,18 @@ HINTS = {
         "dk = d_model // heads (not every heads-th column) and runs scaled dot-product attention on it, with the mask "
         "and scaled by sqrt(dk), not sqrt(d_model). Concatenate the heads in order, head 0 first, and finish with "
         "the output projection Wo.",
-        "`cols = slice(h * dk, (h + 1) * dk)`; "
-        "`outs = [scaled_dot_product_attention(Q[:, cols], K[:, cols], V[:, cols], mask)[0] for each h]`; then "
-        "`np.concatenate(outs, axis=-1) @ Wo`.",
+        "With `dk = Wq.shape[1] // heads`, head h is `cols = slice(h * dk, (h + 1) * dk)` and "
+        "`scaled_dot_product_attention(Q[:, cols], K[:, cols], V[:, cols], mask)[0]`; collect the heads in a list "
+        "`outs` and return `np.concatenate(outs, axis=-1) @ Wo`.",
     ),
     "transformer_block": (
-        "Pre-norm, causal, with two residual connections: x + attention(LayerNorm(x)) with the causal mask, then "
-        "x + FFN(LayerNorm(x)), where the FFN is Dense(d_ff) with an activation followed by Dense(d_model). Each "
-        "head's key_dim is d_model // heads. Normalise each sub-layer's input, not the sum after the addition (that "
-        "is post-norm), and mask the attention, or the output at t changes when inputs after t change.",
+        "Pre-norm and causal, with two residual connections: x + attention(LayerNorm(x)), then x + FFN(LayerNorm(x)), "
+        "where the FFN is Dense(d_ff) with an activation, then Dense(d_model), and each head's key_dim is "
+        "d_model // heads. Normalise each sub-layer's input, not the sum after the addition (that is post-norm), and "
+        "give the attention the causal mask: without it the output at t changes when the inputs after t change.",
         "On `x = keras.Input((None, d_model))`: `h = keras.layers.LayerNormalization()(x)`, "
         "`h = keras.layers.MultiHeadAttention(heads, d_model // heads)(h, h, use_causal_mask=True)`, "
-        '`x1 = keras.layers.Add()([x, h])`; then the same pattern with `Dense(d_ff, activation="gelu")` and '
-        "`Dense(d_model)`, and `keras.Model(x, ...)`.",
+        '`x1 = keras.layers.Add()([x, h])`; then the same pattern on x1 with `Dense(d_ff, activation="gelu")` '
+        "and `Dense(d_model)`, and `keras.Model(x, ...)`.",
     ),
 }

@@ -66,8 +66,8 @@ HINTS = {
         "`return dZ @ W.T, X.T @ dZ, dZ.sum(axis=0)`.",
     ),
     "mlp_backward": (
-        "Walk the layers from the last to the first: cache[l] is (A, Z) of layer l, its weights params[2 l], its bias "
-        "params[2 l + 1]. dense_backward gives dA, dW and db; to step down to layer l - 1, multiply dA element-wise by "
+        "Walk the layers from the last to the first: cache[l] is (A, Z) of layer l, its weights params[2*l], its bias "
+        "params[2*l + 1]. dense_backward gives dA, dW and db; to step down to layer l - 1, multiply dA element-wise by "
         "act_grad of the pre-activation of the layer below, cache[l - 1][1] (not this layer's Z, not the activation "
         "A). Store each gradient at its parameter's position, so the list comes out first layer first.",
         "`grads = [None] * len(params)`; `for layer in reversed(range(len(cache))):` "

@@ -35,7 +35,7 @@ HINTS = {
     "dropout": (
         "With training=False return x unchanged. In training, draw one random number per entry from `rng` (not "
         "np.random), keep the entry where it is >= rate (rate is the probability to drop), and divide the survivors "
-        "by 1 - rate, so that the mean stays x. Build a new array: x must not change.",
+        "by 1 - rate, so that each entry's expected value stays x. Build a new array: x must not change.",
         "`keep = rng.random(x.shape) >= rate`, then `np.where(keep, x / (1 - rate), 0.0)`.",
     ),
     "batchnorm_forward": (

@@ -32,7 +32,7 @@ HINTS = {
         "input, forget, candidate, output. The gates are sigmoids, the candidate a tanh; the forget gate multiplies "
         "c_prev, the input gate the candidate; and h_t is the output gate times tanh(c_t).",
         "`i, f, g, o = np.split(z, 4, axis=-1)`; `c_t = sigmoid(f) * c_prev + sigmoid(i) * np.tanh(g)`; "
-        "`return sigmoid(o) * np.tanh(c_t), c_t`.",
+        "`return sigmoid(o) * np.tanh(c_t), c_t`, with the stable `sigmoid(z) = 0.5 * (1 + np.tanh(z / 2))`.",
     ),
     "sample_with_temperature": (
         "Divide the logits by the temperature (not multiply), softmax them stably (subtract the largest before "
