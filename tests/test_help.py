@@ -7,7 +7,7 @@ import pytest
 
 import course
 import course.hints
-from course.grading import help, progress, registry
+from course.grading import help, progress
 
 EXERCISES = course.exercises()  # every exercise, the trained models too
 

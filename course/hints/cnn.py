@@ -50,6 +50,6 @@ HINTS = {
         "accuracy the exercise asks for. Go deeper before you go wider: a few 3 x 3 convolutions, each followed by "
         "batch normalisation and ReLU, pooling between stages; judge every change on the validation split only.",
         "The notebook's LeNet-style recipe trained for a few epochs with Adam and a learning rate that decays "
-        "linearly to zero; then `trained_model = model` and `check(trained_model, \"cnn.trained_model\")`.",
+        'linearly to zero; then `trained_model = model` and `check(trained_model, "cnn.trained_model")`.',
     ),
 }

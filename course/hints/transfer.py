@@ -35,6 +35,6 @@ HINTS = {
         "probabilities: preprocessing belongs inside it. With a few hundred photos, the frozen ImageNet base and a "
         "small head beat training from scratch; choose between approaches on the validation photos only.",
         "`inputs = keras.Input((224, 224, 3))`, your `preprocess`, the frozen base, pooling and a 2-way softmax in one "
-        "`keras.Model`; then `trained_model = model` and `check(trained_model, \"transfer.trained_model\")`.",
+        '`keras.Model`; then `trained_model = model` and `check(trained_model, "transfer.trained_model")`.',
     ),
 }
