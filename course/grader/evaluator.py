@@ -87,7 +87,7 @@ def main(argv: list[str]) -> None:
     launch.limit(MEMORY_MB)
     if "--uid" in argv:
         launch.drop_root(int(argv[argv.index("--uid") + 1]))
-    from course import grading
+    from course.grading import engine
 
     try:
         import keras
@@ -97,7 +97,7 @@ def main(argv: list[str]) -> None:
         message = f"trained_model could not be loaded safely ({type(e).__name__}: {str(e)[:150]})."
         result = {"passed": False, "score": 0.0, "feedback": f"✗ {exercise_id}: {message}", "mistake": None}
     else:
-        graded = grading.grade(exercise_id, model)
+        graded = engine.grade(exercise_id, model)
         result = {k: getattr(graded, k) for k in ("passed", "score", "feedback", "mistake")}
     sys.stdout.write("\n" + json.dumps(result) + "\n")
 
