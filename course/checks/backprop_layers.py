@@ -32,20 +32,22 @@ CROSS_ENTROPY_CASES = [
 ]
 
 
-def _probabilities(rng, zero_at_true=False):
-    """Hidden (P, y): rows of probabilities with three decimals, one of them 0 off (or on) the true class."""
+def _probabilities(rng, zero=None):
+    """Hidden (P, y): rows of probabilities with three decimals; with `zero` "off" (or "true"), a first row that
+    puts probability 1 on its true class (or on another one)."""
     n, k = int(rng.integers(2, 6)), int(rng.integers(3, 5))
     P = np.round(rng.dirichlet(np.ones(k), size=n), 3)
     y = rng.integers(0, k, size=n)
-    P[0] = 0.0
-    P[0, (y[0] + 1) % k if zero_at_true else y[0]] = 1.0
+    if zero is not None:
+        P[0] = 0.0
+        P[0, (y[0] + 1) % k if zero == "true" else y[0]] = 1.0
     return P, y
 
 
 @register("backprop.cross_entropy")
 def check_cross_entropy(fn):
     visible = [(Given("numpy:array", p, name="P"), Given("numpy:array", t, name="y")) for p, t in CROSS_ENTROPY_CASES]
-    for P, y in cases(visible, _probabilities, _probabilities):
+    for P, y in cases(visible, _probabilities, lambda rng: _probabilities(rng, "off")):
         shown = describe("cross_entropy", P, y)
         out = finite(call(fn, P, y, shown=shown), shown, (), ZERO_ADVICE)
         P, y = value_of(P), value_of(y)
@@ -62,7 +64,7 @@ def check_cross_entropy(fn):
         expect(shown, out, expected, hints, atol=1e-5)
     clip = "The true class has probability 0: clip the picked probabilities first, e.g. np.clip(p, 1e-12, 1.0)."
     visible = [(Given("numpy:array", [[0.0, 1.0], [0.5, 0.5]], name="P"), Given("numpy:array", [0, 1], name="y"))]
-    for P, y in cases(visible, lambda rng: _probabilities(rng, zero_at_true=True)):
+    for P, y in cases(visible, lambda rng: _probabilities(rng, "true")):
         shown = describe("cross_entropy", P, y)
         out = finite(call(fn, P, y, shown=shown), shown, (), clip)
         if out < 5:

@@ -3,7 +3,7 @@
 import numpy as np
 
 from course.checks.cnn import _with_hint
-from course.checks.kit import Given, Mistake, array, call, cases, diagnose, expect, fmt, label, value_of
+from course.checks.kit import Given, Mistake, array, call, cases, diagnose, expect, fmt, hidden, label, value_of
 from course.grading.registry import register
 from course.references import cnn as ref
 
@@ -18,9 +18,20 @@ def _dropout(fn, x, rate, training, seed):
 
 
 def _dropout_case(rng):
-    """Hidden (x, rate, seed): 3 to 6 x 3 to 6 nonzero values, a rate of 0.2 to 0.5."""
-    x = rng.integers(1, 30, size=tuple(int(v) for v in rng.integers(3, 7, size=2))) * rng.choice([-1.0, 1.0])
-    return x, float(rng.choice([0.2, 0.25, 0.4, 0.5])), int(rng.integers(0, 2**31))
+    """Hidden (x, rate, seed): 20 to 30 x 30 to 50 nonzero values, a rate of 0.2 to 0.4 (never 1 - rate)."""
+    shape = int(rng.integers(20, 31)), int(rng.integers(30, 51))
+    x = rng.integers(1, 30, size=shape) * rng.choice([-1.0, 1.0])
+    return x, float(rng.choice([0.2, 0.25, 0.3, 0.4])), int(rng.integers(0, 2**31))
+
+
+def _share(out, shown, rate, tolerance):
+    """The share of zeroed entries must be about `rate`; else name the likely mistake."""
+    dropped = float(np.mean(out == 0))
+    if abs(dropped - rate) > tolerance:
+        inverted = abs(dropped - (1 - rate)) < tolerance
+        hint = "rate is the probability to drop an entry, not to keep it" if inverted else "draw one number per entry"
+        share = "a share of the entries far from the rate" if hidden() else f"{dropped:.1%} of the entries"
+        raise Mistake(f"{shown} zeroed {share}, expected about {fmt(rate)}: {hint}.", hint)
 
 
 def _check_hidden_dropout(fn, x, rate, seed):
@@ -30,6 +41,7 @@ def _check_hidden_dropout(fn, x, rate, seed):
         hint = diagnose(out, [((1 - rate) * x, "inverted dropout already scaled the survivors during training.")])
         raise _with_hint(f"{shown} changed x: at inference return x unchanged", hint)
     x, out, shown = _dropout(fn, x, rate, True, seed)
+    _share(out, shown, rate, 0.08)  # at least 600 entries: the share of a right answer is within 0.08 of the rate
     kept = out != 0
     for scale, hint in (
         (1.0, "scale the survivors by 1 / (1 - rate)"),
@@ -82,11 +94,7 @@ def _check_visible_dropout(fn):
     if all(np.array_equal(_dropout(fn, small, 0.25, True, seed)[1], out) for seed in (1, 2)):
         raise Mistake(f"{shown} drops the same entries whatever the rng: draw a random mask from `rng`.")
     x, out, shown = _dropout(fn, Given("numpy:ones", (200, 500), name="x"), 0.3, True, 3)
-    dropped = float(np.mean(out == 0))
-    if abs(dropped - 0.3) > 0.01:
-        inverted = abs(dropped - 0.7) < 0.01
-        hint = "rate is the probability to drop an entry, not to keep it" if inverted else "draw one number per entry"
-        raise Mistake(f"{shown} zeroed {dropped:.1%} of the entries, expected about 30%: {hint}.", hint)
+    _share(out, shown, 0.3, 0.01)
     if abs(out.mean() - 1.0) > 0.02:
         raise Mistake(f"{shown} has mean {out.mean():.3f}; inverted dropout keeps the mean of the input, 1.0.")
     x, out, shown = _dropout(fn, small, 0.0, True, 0)

@@ -100,11 +100,14 @@ def check_conv_output_size(fn):
     visible = [(28, 5), (28, 5, "valid", 1), (7, 3, "valid", 2), (8, 3, "valid", 2), (28, 5, "same", 1)]
     visible += [(7, 3, "same", 2), (8, 2, "same", 3), (6, 1, "valid", 1)]
 
-    def draw(rng, padding):
-        n = int(rng.integers(6, 40))
-        return n, int(rng.integers(2, 8)), padding, int(rng.integers(2, 4))
+    def draw(rng, padding, strides):
+        """n, k, padding, stride; n not a multiple of the stride, where rounding up and down differ."""
+        stride = int(rng.choice(strides))
+        n = int(rng.integers(9, 40))
+        return n + (n % stride == 0 and stride > 1), int(rng.integers(2, 8)), padding, stride
 
-    for args in cases(visible, lambda rng: draw(rng, "valid"), lambda rng: draw(rng, "same")):
+    hidden = [lambda rng: draw(rng, "valid", [1]), lambda rng: draw(rng, "valid", [2, 3])]
+    for args in cases(visible, *hidden, lambda rng: draw(rng, "same", [2, 3])):
         n, k, padding, stride = (*args, "valid", 1)[:4]
         valid = [
             ((n - k) // stride, "off by one: the first window counts too, so add 1: (n - k) // stride + 1."),

@@ -45,12 +45,21 @@ LAYER_CASES = [(("x2", "k2", "b2"), 1, "valid"), (("x3", "k3", "b2"), 1, "valid"
 LAYER_CASES += [(("xb", "kb", "b4"), 1, "valid"), (("xb", "kb", "b4"), 2, "same"), (("xb", "k4", "b2"), 1, "same")]
 
 
-def _conv2d_case(rng, divisor=1):
-    """A hidden (image, kernel, stride, padding); kernel entries over `divisor` make fractions."""
-    k = int(rng.integers(2, 5))
-    image = ints(rng, tuple(int(v) for v in rng.integers(k + 2, 9, size=2)))
+def _conv2d_case(rng, divisor, kernels, stride, padding="same", sides=range(6, 9)):
+    """A hidden (image, kernel, stride, padding): a k x k kernel, k drawn from `kernels`; over `divisor`, fractions.
+    A 4 x 4 kernel pads 'same' by 3, so that the extra row (bottom) and a one-sided padding show; a 3 x 3 kernel at
+    stride 2 on even sides pads by 1, not by the 2 of stride 1."""
+    k = int(rng.choice(kernels))
+    image = ints(rng, tuple(int(v) for v in rng.choice(sides, size=2)))
     kernel = ints(rng, (k, k)) / divisor if divisor != 1 else ints(rng, (k, k))
-    return image, kernel, int(rng.integers(1, 3)), str(rng.choice(["valid", "same"]))
+    return image, kernel, stride, padding
+
+
+HIDDEN_CONV2D = [
+    lambda rng: _conv2d_case(rng, 1, [2, 3, 4], 1, "valid"),
+    lambda rng: _conv2d_case(rng, 1, [4], 1),
+    lambda rng: _conv2d_case(rng, 4, [3], 2, sides=[6, 8]),
+]
 
 
 def _layer_case(rng, batch=False):
@@ -70,7 +79,7 @@ def _padding_hints(layer, args):
 
 @register("convolution.conv2d")
 def check_conv2d(fn):
-    for image, kernel, stride, padding in cases(CONV2D_CASES, _conv2d_case, lambda rng: _conv2d_case(rng, 4)):
+    for image, kernel, stride, padding in cases(CONV2D_CASES, *HIDDEN_CONV2D):
         extra = (stride, padding) if (stride, padding) != (1, "valid") else ()
         options = (f", stride={stride}" if stride > 1 else "") + (", padding='same'" if padding == "same" else "")
         shown = _shown("conv2d", {"image": image, "kernel": kernel}, options)

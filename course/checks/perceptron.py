@@ -23,15 +23,22 @@ def _step_case(rng):
     return _grid(rng, tuple(rng.integers(2, 5, size=2)))
 
 
-def _predict_case(rng):
+def _predict_case(rng, flip=False):
+    """Hidden (X, w, b); with `flip`, a bias that moves the first sample across the boundary (z = +-0.25)."""
     n, d = rng.integers(3, 7), rng.integers(2, 5)
     X = rng.integers(-2, 3, size=(n, d)).astype(float)
-    return X, rng.choice([-1.0, -0.5, 0.5, 1.0], size=d), float(rng.choice([-1.0, -0.5, 0.0, 0.5]))
+    w = rng.choice([-1.0, -0.5, 0.5, 1.0], size=d)
+    b = float(rng.choice([-1.5, -1.0, -0.5, 0.5, 1.0, 1.5]))
+    if flip:
+        z0 = float(X[0] @ w)
+        b = -z0 - 0.25 if z0 > 0 else -z0 + 0.25
+    return X, w, b
 
 
 def _update_case(rng):
     d = rng.integers(2, 5)
     w, b, x = np.round(rng.normal(size=d), 2), round(float(rng.normal()), 2), rng.integers(0, 2, size=d).astype(float)
+    x[rng.integers(d)] = 1.0  # at least one input on, so that the update moves w
     return w, b, x, 1 - int(ref.step(x @ w + b)), float(rng.choice([0.1, 0.2, 0.5]))  # a misclassified sample
 
 
@@ -39,6 +46,15 @@ def _train_case(rng):
     n, d = rng.integers(4, 9), rng.integers(2, 4)
     X = rng.integers(0, 3, size=(n, d)).astype(float)
     return X, rng.integers(0, 2, size=n), float(rng.choice([0.1, 0.2, 0.5])), int(rng.integers(3, 9))
+
+
+def _separable_case(rng):
+    """Hidden data the perceptron learns within a few epochs (y copies one binary input), then trains on."""
+    n, d = int(rng.integers(5, 9)), int(rng.integers(2, 4))
+    X = rng.integers(0, 2, size=(n, d)).astype(float)
+    j = int(rng.integers(d))
+    X[:2, j] = [0.0, 1.0]  # both classes
+    return X, X[:, j].astype(int), float(rng.choice([0.2, 0.5])), int(rng.integers(8, 12))
 
 
 def _accuracy_case(rng):
@@ -88,7 +104,9 @@ def check_step(fn):
                 ) from None
             raise
         out = array(out, shown, shape=z.shape, kind="i")
-        expect(shown, out, ref.step(z), [((z >= 0).astype(int), "use z > 0, not z >= 0: step(0) is 0.")])
+        hints = [((z >= 0).astype(int), "use z > 0, not z >= 0: step(0) is 0.")]
+        hints += [(np.sign(z), "that is the sign function; the perceptron's step outputs 0 or 1.")]
+        expect(shown, out, ref.step(z), hints)
 
 
 @register("perceptron.perceptron_predict")
@@ -102,7 +120,7 @@ def check_predict(fn):
             0.25,
         ),
     ]
-    for X, w, b in cases(visible, _predict_case, _predict_case):
+    for X, w, b in cases(visible, lambda rng: _predict_case(rng, flip=True), _predict_case):
         shown = describe("perceptron_predict", X, w, b)
         out = array(call(fn, X, w, b, name="perceptron_predict", shown=shown), shown, shape=(len(X),))
         z = X @ w + b
@@ -150,7 +168,7 @@ def check_update(fn):
 
 @register("perceptron.train_perceptron")
 def check_train(fn):
-    for X, y, lr, epochs in cases(((X_AND, Y_AND, 0.1, 10), (X_AND, Y_XOR, 0.5, 6)), _train_case, _train_case):
+    for X, y, lr, epochs in cases(((X_AND, Y_AND, 0.1, 10), (X_AND, Y_XOR, 0.5, 6)), _separable_case, _train_case):
         data = "AND" if y is Y_AND else "XOR"
         shown = label("train_perceptron", f"train_perceptron(X, y, lr={lr}, epochs={epochs}) on the {data} truth table")
         w, b, mistakes = items(call(fn, X, y, lr, epochs, shown=shown), shown, 3, "(w, b, mistakes)")

@@ -20,7 +20,8 @@ from course.grading.registry import register
 from course.references import rnn as ref
 
 SAMPLES = 200  # draws per distribution: the frequencies then lie within ~0.1 of the probabilities
-PEAKED_DRAWS = 16  # draws of a hidden case, where one index has probability > 0.9999
+PEAKED_DRAWS = 10  # draws of a hidden case, where one index has probability > 0.9999
+NAMING_DRAWS = 40  # more draws, made only once an answer has failed, to name its mistake
 
 
 def _index(fn, logits, temperature, seed, strict=False):
@@ -36,38 +37,63 @@ def _index(fn, logits, temperature, seed, strict=False):
 
 
 def _peaked(rng):
-    """Hidden (logits, temperature 0.1, seeds): one logit 1.2 to 1.5 above the others, so at temperature 0.1 it
-    is drawn with probability > 0.9999, and at temperature 1 (the temperature ignored) with at most 0.6."""
+    """Hidden (logits, 0.1, seeds): one logit 1.2 to 1.5 above the others, all near 1000 (a naive np.exp overflows),
+    so that at temperature 0.1 that one is drawn with probability > 0.9999, at temperature 1 with at most 0.6."""
     k = int(rng.integers(4, 7))
-    logits = np.round(rng.normal(size=k), 2)
     top = int(rng.integers(k))
-    others = np.arange(k) != top
-    logits[others] = np.round(logits[top] - rng.uniform(1.2, 1.5, size=k - 1), 2)
-    return logits, 0.1, [int(s) for s in rng.integers(0, 2**31, size=PEAKED_DRAWS)]
+    logits = np.round(1000 - rng.uniform(1.2, 1.5, size=k), 2)
+    logits[top] = 1000.0
+    return logits, 0.1, [int(s) for s in rng.integers(0, 2**31, size=PEAKED_DRAWS + NAMING_DRAWS)]
 
 
-def _check_peaked(fn, logits, temperature, seeds):
-    """A hidden case: at most one draw of the PEAKED_DRAWS may miss the index of the largest logit."""
+def _flat(rng):
+    """Hidden (logits, 4.0, seeds): at temperature 4 no index has probability above 0.4."""
+    logits = np.round(rng.uniform(-1.5, 1.5, size=int(rng.integers(4, 7))), 2)
+    return logits, 4.0, [int(s) for s in rng.integers(0, 2**31, size=PEAKED_DRAWS)]
+
+
+def _check_hidden(fn, logits, temperature, seeds):
+    """A hidden case: overflow-safe, the same index for the same seed, and draws that follow the distribution:
+    nearly always the top index when it is peaked, never only one index when it is flat."""
+    try:
+        first, shown = _index(fn, logits, temperature, seeds[0], strict=True)
+    except (Raised, Unstable) as e:
+        advice = "exp overflows at logits ~1000: subtract the largest logit before np.exp (the softmax is unchanged)."
+        raise Mistake(f"{e} {advice}", "overflow at large logits") from None
+    if _index(fn, logits, temperature, seeds[0])[0] != first:
+        raise Mistake(f"{shown} gave different indices in two calls with the same seed.", "global random state")
+    draws = np.array([first] + [_index(fn, logits, temperature, seed)[0] for seed in seeds[1:PEAKED_DRAWS]])
     top = int(np.argmax(logits))
-    draws = np.array([_index(fn, logits, temperature, seed)[0] for seed in seeds])
-    hits = float(np.mean(draws == top))
-    if hits >= 1 - 1 / PEAKED_DRAWS:
+    if temperature > 1:
+        if any(_index(fn, logits, temperature, seed)[0] != draw for seed, draw in zip(seeds[:3], draws, strict=False)):
+            raise Mistake(f"{shown} gave different indices in two calls with the same seed.", "global random state")
+        if len(set(draws)) == 1:
+            hint = "that is always the argmax; draw at random from the probabilities instead."
+            raise Mistake(
+                f"{shown}: every draw gave the same index: {hint if first == top else ''}".rstrip(": "),
+                hint if first == top else None,
+            )
         return
+    hits = int(np.sum(draws == top))
+    if hits >= len(draws) - 1:
+        return
+    draws = np.concatenate([draws, [_index(fn, logits, temperature, seed)[0] for seed in seeds[PEAKED_DRAWS:]]])
+    hits = int(np.sum(draws == top))
     candidates = [
         (ref.softmax(logits * temperature)[top], "you multiplied the logits by the temperature; divide."),
         (ref.softmax(logits)[top], "the temperature is ignored: sample from softmax(logits / temperature)."),
     ]
-    p, hint = min(candidates, key=lambda c: abs(c[0] - hits))
-    hint = hint if abs(p - hits) <= 0.2 else None
-    shown = describe("sample_with_temperature", logits, temperature)
+    n = len(draws)
+    likelihoods = [hits * np.log(p) + (n - hits) * np.log1p(-p) for p, _ in candidates]
+    hint = candidates[int(np.argmax(likelihoods))][1]
     message = f"{shown}: the draws do not follow softmax(logits / temperature)"
-    raise Mistake(f"{message}: {hint}" if hint else message + ".", hint)
+    raise Mistake(f"{message}: {hint}", hint)
 
 
 @register("rnn.sample_with_temperature")
 def check_sample_with_temperature(fn):
-    for case in cases([None], _peaked, _peaked):  # the visible checks, then the hidden peaked distributions
-        _check_visible(fn) if case is None else _check_peaked(fn, *case)
+    for case in cases([None], _peaked, _flat):  # the visible checks, then a hidden peaked and a flat distribution
+        _check_visible(fn) if case is None else _check_hidden(fn, *case)
 
 
 def _check_visible(fn):
