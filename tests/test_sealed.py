@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from course.grader import sandbox
@@ -152,6 +153,21 @@ def train_perceptron(X, y, lr, epochs):
 '''
 
 
+def replaying_step() -> str:
+    """A cheat's `step`: a table of the visible cases' inputs and outputs, recorded here from the course's answer."""
+    from course.grading import engine
+
+    answer, table = engine.reference_answer("perceptron.step"), {}
+
+    def recorder(z):
+        table[repr(np.asarray(z).tolist())] = out = answer(z)
+        return out
+
+    assert engine.grade("perceptron.step", recorder).passed  # the visible cases only
+    rows = {k: np.asarray(v).tolist() for k, v in table.items()}
+    return f"TABLE = {rows!r}\n\ndef step(z):\n    return np.array(TABLE.get(repr(np.asarray(z).tolist()), 0))"
+
+
 def snapshot(*folders: Path, skip: tuple[Path, ...] = ()) -> dict:
     """Every file under `folders` (but `skip`) with its size, modification time and hash."""
     found = {}
@@ -188,6 +204,7 @@ def test_a_hostile_class_is_sealed(tmp_path):
     write(submitted, "a_attacker", NB, filled(NB, {"step": ATTACK_STEP}, (LEAK, ATTACK)))
     for learner, (step, extra) in CHEATS.items():
         write(submitted, learner, NB, filled(NB, {"step": step}, extra))
+    write(submitted, "cheat_replays_visible_cases", NB, filled(NB, {"step": replaying_step()}))
     write(submitted, "copy_a", NB, filled(NB, {"train_perceptron": COPY}))
     write(submitted, "copy_b", NB, filled(NB, {"train_perceptron": RENAMED}))
     write(submitted, "z_victim", NB, filled(NB))
@@ -235,7 +252,7 @@ def test_a_hostile_class_is_sealed(tmp_path):
         if r["score"] == r["max_score"]:
             passed[r["learner"]].add(r["exercise"].split(".")[1])
     assert passed["z_victim"] == EVERY  # graded after the attacker, with full marks
-    for learner in CHEATS:
+    for learner in [*CHEATS, "cheat_replays_visible_cases"]:
         assert "step" not in passed[learner], feedback[learner, "step"]
     assert "uses the course's reference answer" in feedback["cheat_wraps_reference", "step"]
     assert passed["cheat_wraps_reference"] == EVERY - {"step"}  # its other answers are its own

@@ -35,7 +35,13 @@ KERNEL_NAME = "course-grader"
 
 
 class KernelFailed(Exception):
-    """The notebook could not be run (its kernel died or a cell never ended); the message says why."""
+    """The notebook could not be run (its kernel died or a cell never ended); the message says why.
+
+    `timed_out` tells a call that ran out of time from a kernel that died, so callers never read the message."""
+
+    def __init__(self, message: str, *, timed_out: bool = False):
+        super().__init__(message)
+        self.timed_out = timed_out
 
 
 def _client_class():
@@ -232,7 +238,9 @@ class Kernel:
         except CellTimeoutError:
             self.stop()
             self.complete = False
-            raise KernelFailed(f"did not finish within {time_limit:g} s and the kernel was stopped") from None
+            raise KernelFailed(
+                f"did not finish within {time_limit:g} s and the kernel was stopped", timed_out=True
+            ) from None
         except DeadKernelError:
             self.stop()
             self.complete = False

@@ -72,7 +72,7 @@ class RemoteFunction(kit.Remote):
         try:
             reply = self.kernel.request(request, time_limit)
         except KernelFailed as e:
-            status = "timeout" if "did not finish" in str(e) else "exit"
+            status = "timeout" if e.timed_out else "exit"
             return limits.Outcome(status=status, error="a fatal error (its kernel died)", message=str(e))
         if "agent_error" in reply:
             return limits.Outcome(status="raised", error="GraderError", message=str(reply["agent_error"]))
