@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from course.grader import sandbox
-from course.grader.kernel import read_plain_file
+from course.grader.shared import read_plain_file
 
 sys.path.insert(0, str(Path(__file__).parent))
 from submissions import filled, write  # noqa: E402

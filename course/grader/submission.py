@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course.grader import evaluator, transport
-from course.grader.kernel import Kernel, KernelFailed, read_plain_file
+from course.grader.kernel import Kernel, KernelFailed
 from course.grader.remote import RemoteFunction
+from course.grader.shared import read_plain_file
 from course.grading import engine, registry
 
 AGENT_TIME = 120.0  # seconds for the agent to list the answers or save a trained model
