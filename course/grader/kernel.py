@@ -11,6 +11,7 @@ grade is shown but never cached as final.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -115,6 +116,8 @@ class Kernel:
         nb = nbformat.v4.new_notebook(cells=[*self.cells, self.agent_cell])
         client = _client_class()(nb, km=km, timeout=self.timeout, allow_errors=True, shutdown_kernel="immediate")
         client.errors = self.errors = {}
+        client.log = logging.getLogger("course.grader.kernel")  # a timed-out cell is a note, not a traceback
+        client.log.setLevel(logging.CRITICAL)
         self.client = client
         try:
             quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # TensorFlow's C++ logs, for one
