@@ -10,6 +10,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -181,8 +182,16 @@ def snapshot(*folders: Path, skip: tuple[Path, ...] = ()) -> dict:
     return found
 
 
-def sandbox_users() -> list[int]:
-    """Processes still running as one of the sandboxes' own users (100000-149999)."""
+def sandbox_users(wait: float = 10.0) -> list[int]:
+    """Processes still running as one of the sandboxes' own users (100000-149999), once the kernel has had `wait`
+    seconds to reap what the last sandbox's SIGKILL ended (hundreds of forked children take a moment)."""
+    deadline = time.monotonic() + wait
+    while (left := _sandbox_processes()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return left
+
+
+def _sandbox_processes() -> list[int]:
     left = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
