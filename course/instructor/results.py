@@ -108,7 +108,22 @@ def training(results: dict) -> str:
     return "\n".join(rows)
 
 
+def grading(results: dict) -> str:
+    """benchmarks/sealed.py's runs: N submissions of notebook 01 graded with the sandbox, without it, and before it."""
+    rows = ["| grader | submissions | wall time | per submission | load average (start, end) | measured on |"]
+    rows.append("|---|---|---|---|---|---|")
+    for key, run in sorted(results.get("grading", {}).items()):
+        mode = key.split(", ", 1)[1]
+        load = ", ".join(f"{x:.1f}" for x in run["load"])
+        rows.append(
+            f"| {mode} | {run['submissions']} | {seconds(run['seconds'])} | {run['per_submission']:.2f} s | {load} | "
+            f"{run['machine']}, {run['date']} |"
+        )
+    return "\n".join(rows)
+
+
 BLOCKS: dict[str, Callable[[dict], str]] = {
+    "grading": grading,
     "training": training,
     "notebook-times": notebook_times,
     "notebook-usage": notebook_usage,
