@@ -14,7 +14,7 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-TOPICS = ("perceptron", "backprop", "convolution", "cnn", "transfer", "rnn")
+TOPICS = ("perceptron", "backprop", "convolution", "cnn", "transfer", "rnn", "attention")
 NOTEBOOK_TOPICS = {f"{i:02d}": t for i, t in enumerate(TOPICS, start=1)}
 FEEDBACK_LIMIT = 300  # characters of a message; what the learner's code printed is shown apart, capped too
 PRINTED_LIMIT = 200
