@@ -1,10 +1,10 @@
-"""Gradient descent on a line fit: the loss surface, descent paths, a learning-rate explorer and live curves."""
+"""Gradient descent on a line fit: the loss surface, descent paths, and a learning-rate explorer."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from course import view
+from course.figures import view
 
 EDGE = (
     0.025  # learning rates within 2.5% of the critical rate 2/λ_max: the steepest direction neither shrinks nor grows
@@ -155,42 +155,3 @@ class LearningRateExplorer:
         from IPython.display import display
 
         display(self.box)
-
-
-class LiveCurves:
-    """A figure of training curves (e.g. loss and accuracy per epoch) redrawn in place while a loop runs."""
-
-    def __init__(self, names, every=1, title=None):
-        self.history = {name: [] for name in names}
-        self.every, self.title, self.draws, self._handle = every, title, 0, None
-
-    def add(self, **values) -> None:
-        """Record one epoch's values; redraw every `every` epochs."""
-        for name, value in values.items():
-            self.history[name].append(float(value))
-        if len(next(iter(self.history.values()))) % self.every == 0:
-            self.draw()
-
-    def figure(self):
-        import matplotlib.pyplot as plt
-
-        fig, axes = plt.subplots(1, len(self.history), figsize=(4 * len(self.history), 3), squeeze=False)
-        for ax, (name, values) in zip(axes.flat, self.history.items(), strict=True):
-            ax.plot(np.arange(1, len(values) + 1), values, "o-", ms=3)
-            ax.set(xlabel="epoch", title=name)
-            ax.grid(alpha=0.3)
-        if self.title:
-            fig.suptitle(self.title)
-        fig.tight_layout()
-        plt.close(fig)  # shown through the display handle only, not again at the end of the cell
-        return fig
-
-    def draw(self) -> None:
-        from IPython.display import display
-
-        fig = self.figure()
-        if self._handle is None:
-            self._handle = display(fig, display_id=True)
-        else:
-            self._handle.update(fig)
-        self.draws += 1
