@@ -220,3 +220,33 @@ def test_trained_model_is_scored_on_the_validation_text():
     result = failing("attention.trained_model", probabilities, "2.0 or less is needed")
     assert result.feedback == grade("attention.trained_model", unigram).feedback
     failing("attention.trained_model", "a model", "expected the Keras model")
+
+
+def test_a_block_loaded_as_the_grader_loads_it_stays_causal_and_passes(tmp_path):
+    """The batch grader gets the learner's block as a `.keras` file loaded with safe_mode=True: the mask survives."""
+    from course.grader.remote import load_model
+
+    def loaded(d_model, heads, d_ff):
+        path = tmp_path / f"block-{d_model}.keras"
+        ref.transformer_block(d_model, heads, d_ff).save(path)
+        return load_model(path)
+
+    assert grade("attention.transformer_block", loaded).passed
+
+
+def test_a_block_written_as_a_layer_subclass_passes_in_the_notebook():
+    import keras
+
+    class Block(keras.layers.Layer):
+        def __init__(self, d_model, heads, d_ff):
+            super().__init__()
+            self.norm1, self.norm2 = keras.layers.LayerNormalization(), keras.layers.LayerNormalization()
+            self.attention = keras.layers.MultiHeadAttention(heads, d_model // heads)
+            self.hidden, self.out = keras.layers.Dense(d_ff, activation="relu"), keras.layers.Dense(d_model)
+
+        def call(self, x):
+            h = self.norm1(x)
+            x = x + self.attention(h, h, use_causal_mask=True)
+            return x + self.out(self.hidden(self.norm2(x)))
+
+    assert grade("attention.transformer_block", Block).passed

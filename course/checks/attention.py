@@ -3,7 +3,7 @@
 import numpy as np
 
 from course.checks.kit import Given, Mistake, Raised, Unstable, array, call, describe, expect, items
-from course.grading import exercise
+from course.grading.registry import register
 from course.references import attention as ref
 
 
@@ -32,7 +32,7 @@ def _attention_args(case):
     return [Given(g.expr, name) for g, name in zip(case, names, strict=False) if g is not None]
 
 
-@exercise("attention.scaled_dot_product_attention")
+@register("attention.scaled_dot_product_attention")
 def check_scaled_dot_product_attention(fn):
     for case in ATTENTION_CASES:
         args = _attention_args(case)
@@ -57,7 +57,7 @@ def check_scaled_dot_product_attention(fn):
     expect(shown, array(out, f"{shown}[0]"), expected, part="output")
 
 
-@exercise("attention.causal_mask")
+@register("attention.causal_mask")
 def check_causal_mask(fn):
     for T in (4, 6, 1):
         shown = describe("causal_mask", T)
@@ -74,7 +74,7 @@ def check_causal_mask(fn):
             raise Mistake(f"{shown} returned {mask.dtype} values; return booleans (np.tril(...).astype(bool)).")
 
 
-@exercise("attention.positional_encoding")
+@register("attention.positional_encoding")
 def check_positional_encoding(fn):
     for T, d in ((6, 6), (5, 8), (50, 16)):
         shown = describe("positional_encoding", T, d)
@@ -89,7 +89,7 @@ MHA_CASES = [  # (X, Wq, Wk, Wv, Wo, heads, masked)
 ]
 
 
-@exercise("attention.multi_head_attention")
+@register("attention.multi_head_attention")
 def check_multi_head_attention(fn):
     for *givens, heads in MHA_CASES:
         args = [Given(g.expr, name) for g, name in zip(givens, MHA_NAMES, strict=True)]

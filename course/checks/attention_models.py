@@ -3,7 +3,7 @@
 import numpy as np
 
 from course.checks.kit import Given, Mistake, WrongShape, WrongType, array, call
-from course.grading import exercise
+from course.grading.registry import register
 from course.references import attention as ref
 
 
@@ -25,7 +25,7 @@ def run_block(block, shown, X):
     return array(call(lambda b, x: np.asarray(b(x)), block, X, shown=f"{shown} on {X.shape}"), shown)
 
 
-@exercise("attention.transformer_block")
+@register("attention.transformer_block")
 def check_transformer_block(fn):
     for d_model, heads, d_ff in ((16, 4, 32), (12, 3, 48)):
         block, shown = block_shape(fn, d_model, heads, d_ff)
@@ -106,7 +106,7 @@ def validation_loss(model) -> float:
     return total / Y_val.size
 
 
-@exercise("attention.trained_model", kind="value")
+@register("attention.trained_model", kind="value")
 def check_trained_model(model):
     import keras
 
