@@ -49,7 +49,14 @@ def test_verdict():
 
 @pytest.mark.parametrize(
     "ratio, expected",
-    [(0.5, "converges"), (0.99, "oscillates"), (1.0, "oscillates"), (1.01, "oscillates"), (2.0, "diverges")],
+    [
+        (0.5, "converges"),
+        (0.95, "zig-zags"),
+        (0.99, "oscillates"),
+        (1.0, "oscillates"),
+        (1.01, "oscillates"),
+        (2.0, "diverges"),
+    ],
 )
 def test_verdict_around_the_critical_rate(ratio, expected):
     explorer = descent.LearningRateExplorer(X, Y, steps=20)

@@ -12,6 +12,7 @@ EDGE = (
 VERDICTS = {
     "diverges": "diverges: each step overshoots the minimum by more than the last",
     "oscillates": "oscillates at the edge: each step jumps across the valley to about the same height, so the loss stalls",
+    "zig-zags": "zig-zags: each step overshoots the valley's floor by a little less than the last, so it gets there, slowly",
     "too small": "too small: still far from the minimum after these steps",
     "converges": "converges: reaches the minimum",
 }
@@ -54,11 +55,14 @@ def descend(x, y, start, lr, steps):
 
 
 def verdict(losses, best, ratio=None, tolerance=0.01) -> str:
-    """'diverges', 'oscillates', 'too small' or 'converges': how a run's losses compare with the smallest loss `best`.
+    """'diverges', 'oscillates', 'zig-zags', 'too small' or 'converges': how a run's losses compare with the smallest
+    loss `best`.
 
     `ratio` = lr / (2/λ_max). Along the steepest direction each step multiplies the distance to the minimum by
     1 - 2·ratio: beyond -1 (ratio > 1) it grows, at about -1 (ratio ≈ 1, within EDGE) the path jumps from side to
-    side at the same height, whatever the loss did in the gentler directions over a short run.
+    side at the same height, whatever the loss did in the gentler directions over a short run; between -1 and 0
+    (ratio between 1/2 and 1) it jumps across and shrinks, a decaying zig-zag, which is slow near ratio 1 but is not
+    a learning rate that is too small.
     """
     losses = np.asarray(losses, dtype=float)
     if ratio is not None and ratio > 1 + EDGE:
@@ -68,7 +72,7 @@ def verdict(losses, best, ratio=None, tolerance=0.01) -> str:
     if not np.isfinite(losses[-1]) or losses[-1] > losses[0]:
         return "diverges"
     if losses[-1] - best > tolerance * (losses[0] - best):
-        return "too small"
+        return "zig-zags" if ratio is not None and ratio > 0.5 else "too small"
     return "converges"
 
 
