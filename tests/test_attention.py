@@ -155,6 +155,16 @@ def test_multi_head_attention_mistakes():
     failing(exercise, mha_with(heads_used=1), "one head over all d_model columns")
     failing(exercise, mha_with(scale="d_model"), "d_k = d_model // heads")
 
+    def reversed_heads(X, Wq, Wk, Wv, Wo, heads, mask=None):
+        dk = Wq.shape[1] // heads
+        outs = [
+            ref.scaled_dot_product_attention(*(X @ W[:, h * dk : (h + 1) * dk] for W in (Wq, Wk, Wv)), mask)[0]
+            for h in reversed(range(heads))
+        ]
+        return np.concatenate(outs, axis=1) @ Wo
+
+    failing(exercise, reversed_heads, "concatenated in reverse")
+
     def mask_ignored(X, Wq, Wk, Wv, Wo, heads, mask=None):
         return ref.multi_head_attention(X, Wq, Wk, Wv, Wo, heads)
 
@@ -169,7 +179,7 @@ def block_with(causal=True, residual=True, norm="pre", ffn=True, key_dim=None, d
 
         layers = keras.layers
         x = keras.Input((None, d_model))
-        h = layers.LayerNormalization()(x) if norm == "pre" else x
+        h = layers.LayerNormalization()(x) if norm in ("pre", "attention only") else x
         h = layers.MultiHeadAttention(heads, key_dim or d_model // heads)(h, h, use_causal_mask=causal)
         x1 = layers.Add()([x, h]) if residual else h
         x1 = layers.LayerNormalization()(x1) if norm == "post" else x1
@@ -195,6 +205,7 @@ def block_with(causal=True, residual=True, norm="pre", ffn=True, key_dim=None, d
         ({"d_ff": 64}, "d_ff is ignored"),
         ({"key_dim": 16}, "key_dim is d_model // heads"),
         ({"norm": "none"}, "LayerNormalization layers are missing"),
+        ({"norm": "attention only"}, "one LayerNormalization is missing"),
     ],
 )
 def test_transformer_block_mistakes(switch, phrase):
@@ -220,6 +231,8 @@ def test_trained_model_is_scored_on_the_validation_text():
     result = failing("attention.trained_model", probabilities, "2.0 or less is needed")
     assert result.feedback == grade("attention.trained_model", unigram).feedback
     failing("attention.trained_model", "a model", "expected the Keras model")
+    short = keras.Sequential([keras.Input((64,), dtype="int32"), keras.layers.Embedding(65, 65)])
+    failing("attention.trained_model", short, "expected windows of ids, (None, 100)")
 
 
 def test_a_block_loaded_as_the_grader_loads_it_stays_causal_and_passes(tmp_path):
