@@ -9,27 +9,31 @@ from course.references import attention as ref
 
 def normal(seed, *shape, scale=1.0):
     """A small random input a learner can rebuild from the feedback."""
-    return Given(f"np.random.default_rng({seed}).normal(size={shape})" + (f" * {scale}" if scale != 1 else ""))
+    return (
+        Given("course.checks.inputs:normal", seed, shape, scale)
+        if scale != 1
+        else Given("course.checks.inputs:normal", seed, shape)
+    )
 
 
-MASK = "np.array([[1, 0, 1, 0], [1, 1, 0, 0], [0, 1, 1, 1], [1, 0, 0, 1]], dtype=bool)"
+MASK = [[True, False, True, False], [True, True, False, False], [False, True, True, True], [True, False, False, True]]
 # (Q, K, V, mask): the first case is self-attention sized (Tq = Tk, d_v = d_k) with a mask, so transposed weights and
 # V replaced by K run and are named; then a batch with d_v != d_k; then heads broadcasting a causal (Tq, Tk) mask.
 ATTENTION_CASES = [
-    (normal(1, 4, 3), normal(2, 4, 3), normal(3, 4, 3), Given(MASK, "mask")),
+    (normal(1, 4, 3), normal(2, 4, 3), normal(3, 4, 3), Given("numpy:array", MASK, name="mask")),
     (normal(4, 2, 3, 4, scale=1.5), normal(5, 2, 5, 4, scale=1.5), normal(6, 2, 5, 2), None),
     (
         normal(7, 2, 2, 5, 4),
         normal(8, 2, 2, 5, 4),
         normal(9, 2, 2, 5, 3),
-        Given("np.tril(np.ones((5, 5), bool))", "mask"),
+        Given("numpy:tri", 5, 5, 0, "bool", name="mask"),
     ),
 ]
 
 
 def _attention_args(case):
     names = ("Q", "K", "V", "mask")
-    return [Given(g.expr, name) for g, name in zip(case, names, strict=False) if g is not None]
+    return [Given(g.function, *g.args, name=name) for g, name in zip(case, names, strict=False) if g is not None]
 
 
 @register("attention.scaled_dot_product_attention")
@@ -44,8 +48,9 @@ def check_scaled_dot_product_attention(fn):
         weights = array(weights, f"{shown}[1]")
         expect(shown, weights, expected_weights, [(v[1], m) for v, m in variants], part="weights")
         expect(shown, array(out, f"{shown}[0]"), expected, [(v[0], m) for v, m in variants], part="output")
-    large = [Given("np.array([[30.0, 0.0], [0.0, 30.0]])", "Q"), Given("np.array([[40.0, 0.0], [0.0, 40.0]])", "K")]
-    large.append(Given("np.array([[1.0, 2.0], [3.0, 4.0]])", "V"))
+    large = [Given("numpy:array", [[30.0, 0.0], [0.0, 30.0]], name="Q")]
+    large += [Given("numpy:array", [[40.0, 0.0], [0.0, 40.0]], name="K")]
+    large.append(Given("numpy:array", [[1.0, 2.0], [3.0, 4.0]], name="V"))
     shown = describe("scaled_dot_product_attention", *large)
     try:  # scores of 1200 / sqrt(2) ~ 850: np.exp overflows to inf, and inf / inf is nan
         out, weights = items(call(fn, *large, shown=shown, strict=True), shown, 2, "(output, weights)")
@@ -92,9 +97,9 @@ MHA_CASES = [  # (X, Wq, Wk, Wv, Wo, heads, masked)
 @register("attention.multi_head_attention")
 def check_multi_head_attention(fn):
     for *givens, heads in MHA_CASES:
-        args = [Given(g.expr, name) for g, name in zip(givens, MHA_NAMES, strict=True)]
+        args = [Given(g.function, *g.args, name=name) for g, name in zip(givens, MHA_NAMES, strict=True)]
         T = args[0].value.shape[0]
-        for mask in (None, Given(f"np.tril(np.ones(({T}, {T}), bool))", "mask")):
+        for mask in (None, Given("numpy:tri", T, T, 0, "bool", name="mask")):
             full = [*args, heads] if mask is None else [*args, heads, mask]
             shown = describe("multi_head_attention", *full)
             values = [a.value if isinstance(a, Given) else a for a in full]

@@ -92,7 +92,7 @@ def validation_loss(model) -> float:
     total = 0.0
     for start in range(0, len(X_val), CHUNK):
         stop = min(start + CHUNK, len(X_val))
-        windows = Given(f"course.references.attention.shakespeare_validation()[0][{start}:{stop}]")
+        windows = Given("course.checks.inputs:shakespeare_windows", start, stop)
         shown = f"trained_model.predict(validation windows {start} to {stop - 1})"
         scores = call(lambda m, x: m.predict(x, batch_size=CHUNK, verbose=0), model, windows, shown=shown)
         scores = array(scores, shown, shape=(stop - start, ref.SEQ_LEN, 65)).astype(float)
