@@ -207,15 +207,21 @@ def parameters(test):
     return [v if isinstance(v, tuple) else (v,) for v in (getattr(p, "values", p) for p in values)]
 
 
-def test_every_recognised_mistake_is_still_named_on_the_hidden_cases():
+@pytest.fixture(scope="module")
+def mistakes():
+    return typical_mistakes()
+
+
+@pytest.mark.parametrize("seed", [SEED, *range(1, 6)])
+def test_every_recognised_mistake_is_still_named_on_the_hidden_cases(mistakes, seed):
     """A wrong answer whose mistake the visible cases name gets the same name from the hidden cases alone."""
     unnamed = []
-    for exercise_id, answer in typical_mistakes():
+    for exercise_id, answer in mistakes:
         named = course.grade(exercise_id, answer).mistake
         if named is None:
             continue
         try:
-            with cases.seeded(exercise_id, SEED, visible=False):
+            with cases.seeded(exercise_id, seed, visible=False):
                 registry.exercise(exercise_id).check(answer)
             unnamed.append(f"{exercise_id}: passed the hidden cases ({named})")
         except Mistake as e:
