@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: no C++ log lines in notebooks
 
 from course.grading.engine import Result, grade, reference  # noqa: E402
+from course.grading.help import hint, solution  # noqa: E402
 from course.grading.notebook import check  # noqa: E402
 from course.grading.registry import exercise, exercises  # noqa: E402
 from course.runtime import quiet  # noqa: E402
@@ -26,5 +27,5 @@ def progress():
     return progress()
 
 
-__all__ = ["Result", "check", "exercise", "exercises", "grade", "progress", "reference", "use_cpus"]
+__all__ = ["Result", "check", "exercise", "exercises", "grade", "hint", "progress", "reference", "solution", "use_cpus"]
 __version__ = "0.1.0"

@@ -1,5 +1,6 @@
 """Hostile answers never crash, hang or flood a check: each comes back as a short, failed Result."""
 
+import numpy as np
 import pytest
 from hostile import HANGS, HOSTILE
 
@@ -18,7 +19,9 @@ def short_limit(monkeypatch):
 
 
 def assert_held(exercise_id, answer):
+    numpy_state = np.geterr(), np.geterrcall()
     result = grade(exercise_id, answer)
+    assert (np.geterr(), np.geterrcall()) == numpy_state, "NumPy's error state was left changed"
     assert isinstance(result, course.Result) and not result.passed and result.score == 0
     message, _, printed = result.feedback.partition("\n")
     assert len(message) <= text.FEEDBACK + len(exercise_id) + 5, result.feedback

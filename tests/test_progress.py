@@ -26,11 +26,11 @@ def row(table, exercise):
 
 def test_record_keeps_the_latest_result_and_counts_tries(progress_file):
     progress.record(Result("perceptron.step", False, 0.0, 1.0, "✗"))
-    assert row(course.progress(), "perceptron.step") == ("01 perceptron", "step", "tried", 1)
+    assert row(course.progress(), "perceptron.step") == ("01 perceptron", "step", "tried", 1, "")
     progress.record(Result("perceptron.step", True, 1.0, 1.0, "✓"))
     table = course.progress()
-    assert row(table, "perceptron.step")[2:] == ("passed", 2)
-    assert row(table, "perceptron.accuracy")[2:] == ("not started", 0)
+    assert row(table, "perceptron.step")[2:] == ("passed", 2, "")
+    assert row(table, "perceptron.accuracy")[2:] == ("not started", 0, "")
     assert table.totals() == {"passed": 1, "tried": 0, "not started": len(course.exercises()) - 1}
     assert f"1 of {len(course.exercises())} exercises passed" in str(table) and "<table>" in table._repr_html_()
 

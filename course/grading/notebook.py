@@ -32,6 +32,12 @@ def current_topic() -> str | None:
     return registry.NOTEBOOK_TOPICS.get(notebook[:2])
 
 
+def hint_line(exercise_id: str) -> str:
+    """Where help is, shown under a second failed check."""
+    name = exercise_id.split(".")[1]
+    return f"course.hint({name}) gives a hint, course.hint({name}, 2) a second one, course.solution({name}) the answer."
+
+
 def check(answer: object, exercise_id: str | None = None) -> Result:
     """Grade an exercise in a notebook: print one line of feedback and return the Result."""
     if exercise_id is None:
@@ -45,6 +51,8 @@ def check(answer: object, exercise_id: str | None = None) -> Result:
     print(result.feedback)
     result._shown = True
     try:  # the learner's progress table; a broken progress file never breaks a check
+        if not result.passed and progress.load().get(result.exercise, {}).get("tries", 0) >= 1:
+            print(f"  Stuck? {hint_line(result.exercise)}")
         progress.record(result)
     except Exception:
         pass
