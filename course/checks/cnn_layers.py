@@ -59,7 +59,7 @@ def _check_hidden_dropout(fn, x, rate, seed):
 
 @register("cnn.dropout")
 def check_dropout(fn):
-    for case in cases([None], _dropout_case, _dropout_case):  # the visible checks, then hidden inputs and rates
+    for case in cases([None], _dropout_case):  # the visible checks, then hidden inputs and rates
         _check_visible_dropout(fn) if case is None else _check_hidden_dropout(fn, *case)
 
 
