@@ -66,7 +66,8 @@ UNFREEZE_CASES = (6, 9)
 
 
 def _unfrozen(rng):
-    return int(rng.integers(2, 11))
+    """A hidden n: 2 to 10 layers, never a visible case's."""
+    return int(rng.choice([n for n in range(2, 11) if n not in UNFREEZE_CASES]))
 
 
 @register("transfer.unfreeze_top")
