@@ -20,6 +20,8 @@ SEED = 20261204
 FUNCTIONS = [e for e in course.exercises() if registry.exercise(e).kind == "function"]
 NOTEBOOKS = sorted({notebook_of(e) for e in FUNCTIONS})
 NO_INPUTS = {"cnn.build_dense_model", "cnn.build_lenet"}  # nothing to vary: the same model is the right answer
+# transformer_block builds a Keras block from three numbers; a hidden block would cost a build and runs per submission.
+NO_INPUTS |= {"attention.transformer_block"}
 # Judged by what they do to the objects they are given (a model trained, layers built on an input, a classifier the
 # check unfreezes to read it), so a table of returned objects fails already on the visible cases.
 ACTS_ON_ITS_INPUTS = {"cnn.compile_and_fit", "transfer.residual_block", "transfer.build_classifier"}
