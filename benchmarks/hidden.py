@@ -1,12 +1,14 @@
 """What hidden cases cost in the grader's path: each exercise graded through a kernel, without and with a seed.
 
-    python benchmarks/hidden.py [01 02 ...]   # one line per exercise, a total per notebook
+    python benchmarks/hidden.py [01 02 ...]   # one line per exercise, a total per notebook, kept in docs/results.json
 
 The kernel runs only the solution notebook's imports and function definitions (no training), so what is timed is
 the grading itself: each call of the learner's function is a request to the kernel. Budget: hidden cases add
 <= 0.5 s per notebook. Times vary with the machine's load: run it on a quiet machine, note `uptime` beside them.
 """
 
+import datetime
+import os
 import sys
 import time
 from collections import defaultdict
@@ -21,6 +23,7 @@ import course  # noqa: E402
 from course.grader.kernel import Kernel  # noqa: E402
 from course.grader.remote import RemoteFunction  # noqa: E402
 from course.grading import engine, registry  # noqa: E402
+from course.instructor import results  # noqa: E402
 
 SEED = 1
 
@@ -83,6 +86,16 @@ def main(prefixes: list[str]) -> None:
                     line += f" {'seed' if seed else 'none'}: {Counted.calls:4d} calls {seconds:6.2f} s {'✓' if result.passed else '✗'}"
                 print(line, flush=True)
         visible, hidden = totals[None, "s"] / 2, totals[SEED, "s"] / 2
+        run = {
+            "visible_calls": round(totals[None, "calls"] / 2),
+            "hidden_calls": round(totals[SEED, "calls"] / 2),
+            "visible_seconds": round(visible, 2),
+            "hidden_seconds": round(hidden, 2),
+            "load": round(os.getloadavg()[0], 1),
+            "machine": results.this_machine(),
+            "date": datetime.date.today().isoformat(),
+        }
+        results.record("hidden_cases", notebook.removesuffix(".ipynb"), run, ROOT / results.FILE)
         print(
             f"{notebook:36} visible only: {totals[None, 'calls'] / 2:.0f} calls {visible:.2f} s; with hidden cases: "
             f"{totals[SEED, 'calls'] / 2:.0f} calls {hidden:.2f} s; hidden cases add {hidden - visible:+.2f} s",

@@ -199,6 +199,8 @@ def test_remote_round_trip_through_a_kernel(monkeypatch):
         assert type(built).__name__ == "Sequential" and built.count_params() == 8
         wrapped = kit.call(RemoteFunction(kernel, "values"), np.ones(2), wrap="course.checks.adapters:loop_count")
         assert wrapped[0][1] == 2.0 and wrapped[1] >= 1  # the adapter ran in the kernel, around the learner's function
+        with pytest.raises(kit.Raised):  # the agent resolves only functions of numpy and course
+            kit.call(RemoteFunction(kernel, "values"), np.ones(2), wrap="builtins:eval")
         assert kit.call(RemoteFunction(kernel, "interfaces"), x) == ["lo"]  # a network namespace of its own
         view = kit.call(RemoteFunction(kernel, "seen"), x)  # what the sandbox leaves a kernel to see
         assert view["cwd"] == view["pwd"] == "/submission" and view["home"] == "/home/learner" and view["uid"] != 0

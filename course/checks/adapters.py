@@ -36,7 +36,7 @@ def fit_report(fn, epochs: int, batch_size: int, optimizer: str | None) -> dict:
 
     keras.utils.set_random_seed(0)
     model = inputs.tiny_model()
-    x, y, x_val, y_val = inputs.small_mnist()
+    x, y, x_val, y_val = (a.copy() for a in inputs.small_mnist())  # copies: the learner may change what it gets
     before = [w.copy() for w in model.get_weights()]
     seen = []
     args = [model, x, y, (x_val, y_val), epochs, batch_size]

@@ -38,6 +38,7 @@ def _probabilities(rng, zero=None):
     n, k = int(rng.integers(2, 6)), int(rng.integers(3, 5))
     P = np.round(rng.dirichlet(np.ones(k), size=n), 3)
     y = rng.integers(0, k, size=n)
+    y[1] = (y[0] + 1) % k  # two classes at least: P[:, y] then differs from P[np.arange(n), y]
     if zero is not None:
         P[0] = 0.0
         P[0, (y[0] + 1) % k if zero == "true" else y[0]] = 1.0
@@ -85,14 +86,17 @@ def _function(name):
     return Given("course.checks.inputs:function", f"course.checks.inputs:{name}", name=getattr(inputs, name).__doc__)
 
 
-def _gradient_case(rng):
+def _gradient_case(rng, eps=None):
+    """A hidden (f, x, eps): one of the three functions; with `eps`, a non-quadratic f, where the step matters."""
     x = matrix(rng, scale=1.0)
+    if eps is not None:
+        return str(rng.choice(["cube_sum", "weighted_sin"])), x, eps
     return str(rng.choice(["cube_sum", "square_sum_cross", "weighted_sin"])), x, rng.choice([None, 0.1, 0.01])
 
 
 @register("backprop.numerical_gradient")
 def check_numerical_gradient(fn):
-    for name, x, eps in cases(GRAD_CASES, _gradient_case, _gradient_case):
+    for name, x, eps in cases(GRAD_CASES, _gradient_case, lambda rng: _gradient_case(rng, eps=0.1)):
         f = _function(name)
         args = (f, x) if eps is None else (f, x, float(eps))
         shown = describe("numerical_gradient", *args)
@@ -126,8 +130,8 @@ B_3 = Given("numpy:array", [0.5, 0.0, -1.0], name="b")
 
 def _dense(rng, square=False):
     """Hidden (X, W, b) of a dense layer: n samples, d inputs, m outputs (m = d when `square`)."""
-    n, d, m = (int(v) for v in rng.integers(2, 5, size=3))
-    m = d if square else m
+    n, d = (int(v) for v in rng.integers(2, 5, size=2))
+    m = d if square else d + int(rng.integers(1, 3))  # W not square: X @ W.T then cannot run
     return numbers(rng, (n, d)), numbers(rng, (d, m)), numbers(rng, m)
 
 

@@ -71,11 +71,9 @@ def _with_hint(message: str, hint: str | None) -> Mistake:
 @register("cnn.conv_macs")
 def check_conv_macs(fn):
     def draw(rng):
-        return (
-            *(int(v) for v in rng.integers(2, 33, size=2)),
-            int(rng.integers(1, 8)),
-            *(int(v) for v in rng.integers(1, 65, size=2)),
-        )
+        """h, w, k, c_in, c_out with k > 1 and c_in not k, where two typical mistakes would count the same."""
+        h, w, k, c_in, c_out = (int(v) for v in rng.integers(2, [33, 33, 8, 65, 65]))
+        return h, w, k, c_in + (c_in == k), c_out
 
     for args in cases(((3, 2, 3, 4, 5), (28, 28, 5, 1, 20), (14, 14, 5, 20, 50), (1, 1, 1, 2450, 500)), draw, draw):
         h, w, k, c_in, c_out = args

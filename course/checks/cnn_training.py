@@ -12,7 +12,7 @@ import functools
 import math
 
 from course.checks import inputs
-from course.checks.kit import Mistake, WrongType, adapter, call, cases, fmt, label, same
+from course.checks.kit import Mistake, WrongType, adapter, call, label, same
 from course.grading.registry import register
 from course.references import cnn as ref
 
@@ -82,15 +82,15 @@ def _expect_history(report, shown, epochs, batch_size):
         )
     if history["loss"] != epochs:
         raise Mistake(
-            f"{shown} trained {history['loss']} epoch(s), expected {fmt(epochs)}: pass epochs=epochs to fit.",
+            f"{shown} trained {history['loss']} epoch(s), expected {epochs}: pass epochs=epochs to fit.",
             "epochs ignored",
         )
     expected = epochs * math.ceil(N_TRAIN / batch_size)
     if report["steps"] != expected:
         default = report["steps"] == epochs * math.ceil(N_TRAIN / 32)
         raise Mistake(
-            f"{shown} made {report['steps']} optimiser steps; {N_TRAIN} images in batches of {fmt(batch_size)} "
-            f"for {fmt(epochs)} epoch(s) are {fmt(expected)}: pass batch_size=batch_size to model.fit(...)"
+            f"{shown} made {report['steps']} optimiser steps; {N_TRAIN} images in batches of {batch_size} "
+            f"for {epochs} epoch(s) are {expected}: pass batch_size=batch_size to model.fit(...)"
             + (" (Keras's default is 32)." if default else "."),
             "batch size ignored",
         )
@@ -133,7 +133,7 @@ def _check_call(fn, epochs, batch_size, optimizer=None):
         rate = report["learning_rate"]
         if report["optimizer"] != optimizer or not math.isclose(rate, 0.05, rel_tol=1e-6):
             raise Mistake(
-                f"{shown} trained with {fmt(report['optimizer'])} at learning rate {fmt(rate)}: "
+                f"{shown} trained with {report['optimizer']} at learning rate {rate:g}: "
                 "compile with the `optimizer` argument.",
                 "optimizer ignored",
             )
@@ -145,13 +145,9 @@ def _check_call(fn, epochs, batch_size, optimizer=None):
     _verify(report, shown, epochs, batch_size, optimizer)
 
 
-def _hidden_settings(rng):
-    """Hidden settings: 1 or 2 epochs, a batch size that is neither Keras's 32 nor the visible ones, an optimiser."""
-    optimizer = [None, "SGD", "RMSprop"][int(rng.integers(3))]
-    return int(rng.integers(1, 3)), int(rng.choice([16, 40, 48, 100])), optimizer
-
-
 @register("cnn.compile_and_fit")
 def check_compile_and_fit(fn):
-    for epochs, batch_size, optimizer in cases([(2, 64, None), (1, 32, "SGD")], _hidden_settings):
+    # No hidden cases: the answer must train the model it is given, which no table of outputs can replay, and the
+    # weights it trains are recomputed here; a hidden fit would cost two more trainings per submission.
+    for epochs, batch_size, optimizer in [(2, 64, None), (1, 32, "SGD")]:
         _check_call(fn, epochs, batch_size, optimizer)

@@ -34,16 +34,20 @@ def ints(rng, shape, low=-4, high=5):
     return rng.integers(low, high, size=shape)
 
 
-def _pad_case(rng):
-    shape = tuple(int(v) for v in rng.integers(2, 6, size=rng.integers(2, 4)))
+def _pad_case(rng, channels=False):
+    """A hidden (image, p): an image of (h, w), or with `channels` (h, w, c), and p of 1 to 3."""
+    shape = tuple(int(v) for v in rng.integers(2, 6, size=3 if channels else 2))
     return ints(rng, shape).astype(float), int(rng.integers(1, 4))
 
 
-def _pool_case(rng):
-    """A hidden (x, (size, stride)): x of (h, w) or (h, w, c) integers, mostly negative so that 0 is no maximum."""
-    shape = tuple(int(v) for v in rng.integers(4, 8, size=rng.integers(2, 4)))
+def _pool_case(rng, channels=False):
+    """A hidden (x, (size, stride)), mostly negative so that 0 is no maximum: (h, w) of even sides pooled 3 by 3 at
+    stride 2 (an edge window does not fit), or (h, w, c) at a stride below the size."""
+    if not channels:  # all negative: a maximum that starts from 0 shows
+        return ints(rng, tuple(int(v) for v in rng.choice([4, 6], size=2)), -9, 0), (3, 2)
     size = int(rng.integers(2, 4))
-    return ints(rng, shape, -9, 3), (size, int(rng.integers(1, size + 1)))
+    shape = (*(int(v) for v in rng.integers(4, 8, size=2)), int(rng.integers(2, 4)))
+    return ints(rng, shape, -9, 3), (size, int(rng.integers(1, size)))
 
 
 def _call(fn, name, inputs, extra=(), shown=""):
@@ -134,7 +138,7 @@ def check_conv_output_size(fn):
 @register("convolution.pad")
 def check_pad(fn):
     visible = [(SEED[0], 1), (Given("course.checks.inputs:pattern", (2, 3, 2), 5, 2, 1, True), 2), (IMAGES[0], 0)]
-    for given, p in cases(visible, _pad_case, _pad_case):
+    for given, p in cases(visible, _pad_case, lambda rng: _pad_case(rng, channels=True)):
         shown = _shown("pad", {"image": given}, f", {p}")
         out = array(_call(fn, "pad", {"image": given}, (p,), shown), shown)
         image = value_of(given)
@@ -153,7 +157,7 @@ def check_pad(fn):
 
 @register("convolution.max_pool2d")
 def check_max_pool2d(fn):
-    for x, args in cases(POOL_CASES, _pool_case, _pool_case):
+    for x, args in cases(POOL_CASES, _pool_case, lambda rng: _pool_case(rng, channels=True)):
         size, stride = args or (2, 2)
         shown = _shown(
             "max_pool2d", {"x": x}, "".join(f", {k}={v}" for k, v in zip(("size", "stride"), args, strict=False))
@@ -177,7 +181,9 @@ def check_conv_param_count(fn):
     visible = ((5, 1, 1), (5, 1, 20), (3, 3, 64), (5, 20, 50), (1, 8, 4))
 
     def draw(rng):
-        return int(rng.integers(2, 8)), int(rng.integers(2, 65)), int(rng.integers(2, 129))
+        """k, c_in, c_out, with c_in neither k nor 1, where two typical mistakes would give the same count."""
+        k, c_in = int(rng.integers(2, 8)), int(rng.integers(2, 65))
+        return k, c_in + (c_in == k), int(rng.integers(2, 129))
 
     for k, c_in, c_out in cases(visible, draw, draw):
         weights = k * k * c_in * c_out

@@ -63,11 +63,13 @@ HIDDEN_CONV2D = [
 
 
 def _layer_case(rng, batch=False):
-    """A hidden ([x, kernels, bias], stride, padding) of one image (H, W, C_in) or a batch of them."""
-    k, c_in, c_out = int(rng.integers(2, 4)), int(rng.integers(1, 4)), int(rng.integers(2, 5))
+    """A hidden ([x, kernels, bias], stride, padding): one image (H, W, C) with C_in = C_out, 3 x 3 kernels and
+    'same' (so swapped channel axes and one-sided padding run and show), or a batch at stride 2."""
+    k, c_in = (3, int(rng.integers(2, 4))) if not batch else (int(rng.integers(2, 5)), int(rng.integers(1, 4)))
+    c_out = c_in if not batch else int(rng.integers(2, 5))
     shape = (*((int(rng.integers(2, 4)),) if batch else ()), *(int(v) for v in rng.integers(k + 1, 8, size=2)), c_in)
     values = [ints(rng, shape).astype(float), ints(rng, (k, k, c_in, c_out)).astype(float), ints(rng, c_out) / 2]
-    return values, int(rng.integers(1, 3)), str(rng.choice(["valid", "same"]))
+    return values, (2 if batch else 1), (str(rng.choice(["valid", "same"])) if batch else "same")
 
 
 def _padding_hints(layer, args):

@@ -44,6 +44,16 @@ def arrays(*values, dtype=float):
     return [np.array(v, dtype=dtype) for v in values]
 
 
+def boolean(rows):
+    """`np.array(rows, dtype=bool)`: a mask."""
+    return np.array(rows, dtype=bool)
+
+
+def causal(T):
+    """`np.tril(np.ones((T, T), bool))`: position t may attend to 0..t."""
+    return np.tril(np.ones((T, T), bool))
+
+
 def cube_sum(x):
     """lambda x: np.sum(x ** 3)"""
     return np.sum(x**3)

@@ -40,7 +40,7 @@ def _named(specs, names):
 
 def _cell_case(rng, square):
     """Hidden (x_t, h_prev, Wx, Wh, b); with d == h when `square` (swapping x_t and h_prev then runs)."""
-    n, d, h = (int(v) for v in rng.integers(1, 5, size=3))
+    n, d, h = int(rng.integers(1, 5)), int(rng.integers(1, 5)), int(rng.integers(2, 5))  # h > 1: Wh.T differs
     d = h if square else d
     return tuple(
         draw_normal(rng, *shape, scale=scale)
@@ -156,7 +156,7 @@ LSTM_CASES = [
 
 def _lstm_case(rng):
     """Hidden (x_t, h_prev, c_prev, W, U, b) of n samples, d inputs and h units (4h gate columns)."""
-    n, d, h = (int(v) for v in rng.integers(1, 4, size=3))
+    n, d, h = int(rng.integers(1, 4)), int(rng.integers(1, 4)), int(rng.integers(2, 4))
     shapes = ((n, d), (n, h), (n, h), (d, 4 * h), (h, 4 * h), (4 * h,))
     return tuple(draw_normal(rng, *shape) for shape in shapes)
 

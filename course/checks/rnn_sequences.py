@@ -47,8 +47,8 @@ def _peaked(rng):
 
 
 def _flat(rng):
-    """Hidden (logits, 4.0, seeds): at temperature 4 no index has probability above 0.4."""
-    logits = np.round(rng.uniform(-1.5, 1.5, size=int(rng.integers(4, 7))), 2)
+    """Hidden (logits, 4.0, seeds): 5 to 7 logits; at temperature 4 no index has probability above 0.3."""
+    logits = np.round(rng.uniform(-1.5, 1.5, size=int(rng.integers(5, 8))), 2)
     return logits, 4.0, [int(s) for s in rng.integers(0, 2**31, size=PEAKED_DRAWS)]
 
 
@@ -65,7 +65,7 @@ def _check_hidden(fn, logits, temperature, seeds):
     draws = np.array([first] + [_index(fn, logits, temperature, seed)[0] for seed in seeds[1:PEAKED_DRAWS]])
     top = int(np.argmax(logits))
     if temperature > 1:
-        if any(_index(fn, logits, temperature, seed)[0] != draw for seed, draw in zip(seeds[:3], draws, strict=False)):
+        if any(_index(fn, logits, temperature, seed)[0] != draw for seed, draw in zip(seeds[:5], draws, strict=False)):
             raise Mistake(f"{shown} gave different indices in two calls with the same seed.", "global random state")
         if len(set(draws)) == 1:
             hint = "that is always the argmax; draw at random from the probabilities instead."
@@ -135,8 +135,9 @@ WINDOW_CASES += [(Given("numpy:array", [2.0, 7, 1, 8, 2, 8], name="series"), 5)]
 
 
 def _window_case(rng):
-    """A hidden (series, window): 6 to 15 values with one decimal, a window of 2 to 5."""
-    return np.round(rng.normal(size=int(rng.integers(6, 16))) * 3, 1), int(rng.integers(2, 6))
+    """A hidden (series, window): a window of 2 to 5, and at least 3 windows in up to 15 values with one decimal."""
+    window = int(rng.integers(2, 6))
+    return np.round(rng.normal(size=int(rng.integers(window + 3, 16))) * 3, 1), window
 
 
 @register("rnn.make_windows")

@@ -79,15 +79,11 @@ STEP_HINTS = {
 }
 
 
-def _block_case(rng):
-    """Hidden (size, filters): inputs of 4 to 9 x 4 to 9 pixels and 2 to 6 channels."""
-    return int(rng.integers(4, 10)), int(rng.integers(2, 7))
-
-
 @register("transfer.residual_block")
 def check_residual_block(fn):
-    for size, filters in cases([(8, 4)], _block_case, _block_case):
-        _check_block(fn, size, filters)
+    # No hidden cases: the answer builds layers on the input it is given, which no table of outputs replays, and a
+    # hidden block costs a model's round trip through a .keras file (about 1.5 s on a busy 2-core machine).
+    _check_block(fn, 8, 4)
 
 
 def _check_block(fn, size, filters):

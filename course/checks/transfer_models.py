@@ -12,14 +12,11 @@ CLASSIFIER = "build_classifier(base, {}) with base = a small stand-in for Mobile
 BASE_CHANNELS = 16  # the channels of the stand-in's last feature maps
 
 
-def _classes(rng):
-    return int(rng.integers(2, 11))
-
-
 @register("transfer.build_classifier")
 def check_build_classifier(fn):
-    for classes in cases([3], _classes, _classes):
-        _check_classifier(fn, classes)
+    # No hidden cases: the answer builds a model on the base it is given, which no table of outputs replays, and
+    # reading a classifier runs it four times (about 4 s on a busy 2-core machine).
+    _check_classifier(fn, 3)
 
 
 def _check_classifier(fn, classes):
@@ -69,12 +66,13 @@ UNFREEZE_CASES = (6, 9)
 
 
 def _unfrozen(rng):
-    return int(rng.integers(2, 11))
+    """A hidden n: 2 to 10 layers, never a visible case's."""
+    return int(rng.choice([n for n in range(2, 11) if n not in UNFREEZE_CASES]))
 
 
 @register("transfer.unfreeze_top")
 def check_unfreeze_top(fn):
-    for n in cases(UNFREEZE_CASES, _unfrozen, _unfrozen):
+    for n in cases(UNFREEZE_CASES, _unfrozen):
         base = Given("course.references.transfer:tiny_base", False, name="base")
         shown = label("unfreeze_top", f"unfreeze_top(base, {n}) with base = a frozen 11-layer stand-in for MobileNetV2")
         returned = call(fn, base, n, shown=shown)
