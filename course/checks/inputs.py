@@ -32,13 +32,6 @@ def normal(seed, shape, scale=1.0):
     return np.random.default_rng(seed).normal(size=tuple(shape)) * scale
 
 
-def shakespeare_windows(start, stop):
-    """Notebook 07's validation windows `start` to `stop - 1` (the course's own split of tiny Shakespeare)."""
-    from course.references import attention
-
-    return attention.shakespeare_validation()[0][start:stop]
-
-
 def arrays(*values, dtype=float):
     """A list of arrays, one per nested list: `[np.array(v, dtype=float) for v in values]`."""
     return [np.array(v, dtype=dtype) for v in values]
