@@ -3,6 +3,7 @@
 A thread samples the tree every `interval` seconds with psutil. Each process is the hub, the proxy, a learner's
 server or a learner's kernel (its helpers count with whoever started them); the learner is read from the
 `JUPYTERHUB_USER` the hub gives each server and its kernels inherit. The driver (this process) is measured too.
+A child the hub has forked but not yet turned into a server shares the hub's memory and is counted for no one.
 CPU time is what each process had used when last seen: up to one interval of a process's last work can be missed.
 """
 
@@ -22,38 +23,39 @@ class Sample:
     load1: float  # the machine's 1-minute load average
     available_mb: float  # memory the machine still has available
     rss_mb: dict[str, float]  # resident memory by owner: a learner's name, "hub", "proxy" or "driver"
+    kernel_mb: dict[str, float]  # resident memory of each learner's kernel(s) alone
 
 
 @dataclass
 class Usage:
     samples: list[Sample] = field(default_factory=list)
-    cpu: dict[tuple[int, float], tuple[str, float]] = field(default_factory=dict)  # (pid, started) -> (owner, s)
+    cpu: dict[tuple[int, float], tuple[str, bool, float]] = field(default_factory=dict)  # -> (owner, kernel?, s)
     cpu_at_start: dict[str, float] = field(default_factory=dict)  # owner -> CPU seconds before the learners came
 
-    def cpu_seconds(self) -> dict[str, float]:
-        """CPU seconds used by each owner during the rehearsal."""
+    def cpu_seconds(self, kernels_only: bool = False) -> dict[str, float]:
+        """CPU seconds used by each owner during the rehearsal (or by each learner's kernels alone)."""
         totals: dict[str, float] = {}
-        for owner, seconds in self.cpu.values():
-            totals[owner] = totals.get(owner, 0.0) + seconds
+        for owner, kernel, seconds in self.cpu.values():
+            if kernel or not kernels_only:
+                totals[owner] = totals.get(owner, 0.0) + seconds
         return {owner: s - self.cpu_at_start.get(owner, 0.0) for owner, s in totals.items()}
 
-    def peak_mb(self) -> dict[str, float]:
-        """Each owner's highest resident memory in one sample."""
+    def peak_mb(self, kernels_only: bool = False) -> dict[str, float]:
+        """Each owner's highest resident memory in one sample (or that of each learner's kernels alone)."""
         peaks: dict[str, float] = {}
         for s in self.samples:
-            for owner, mb in s.rss_mb.items():
+            for owner, mb in (s.kernel_mb if kernels_only else s.rss_mb).items():
                 peaks[owner] = max(peaks.get(owner, 0.0), mb)
         return peaks
 
 
 def owner(process: psutil.Process, hub_pid: int) -> str:
-    """Whose a process of the hub's tree is: a learner's name, "hub" or "proxy"."""
+    """Whose a process of the hub's tree is: a learner's name, "hub", "proxy" or "forking" (counted for no one)."""
     if process.pid == hub_pid:
         return "hub"
     if any("configurable-http-proxy" in part for part in process.cmdline()[:3]):
         return "proxy"
-    user = process.environ().get("JUPYTERHUB_USER")
-    return user or "hub"
+    return process.environ().get("JUPYTERHUB_USER") or "forking"  # the hub's fork, before it becomes a server
 
 
 class Monitor:
@@ -85,17 +87,21 @@ class Monitor:
 
     def sample(self) -> None:
         rss: dict[str, float] = {}
+        kernels: dict[str, float] = {}
         for p in [*self.hub.remember(), self.driver]:
             try:
                 with p.oneshot():
                     key = (p.pid, p.create_time())
                     who = self._owners.get(key) or ("driver" if p is self.driver else owner(p, self.hub.process.pid))
-                    if who != "hub" or p.pid == self.hub.process.pid:  # a child not yet exec'ed may become a server
+                    if who != "forking":  # a child not yet exec'ed will become a server
                         self._owners[key] = who
-                    times = p.cpu_times()
-                    rss[who] = rss.get(who, 0.0) + p.memory_info().rss / 2**20
-                    self.usage.cpu[key] = (who, times.user + times.system)
+                    times, mb = p.cpu_times(), p.memory_info().rss / 2**20
+                    kernel = any("ipykernel" in part for part in p.cmdline()[:3])
+                    rss[who] = rss.get(who, 0.0) + mb
+                    if kernel:
+                        kernels[who] = kernels.get(who, 0.0) + mb
+                    self.usage.cpu[key] = (who, kernel, times.user + times.system)
             except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                 continue
         available = psutil.virtual_memory().available / 2**20
-        self.usage.samples.append(Sample(time.monotonic() - self.t0, os.getloadavg()[0], available, rss))
+        self.usage.samples.append(Sample(time.monotonic() - self.t0, os.getloadavg()[0], available, rss, kernels))

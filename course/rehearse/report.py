@@ -38,6 +38,10 @@ class Rehearsal:
     processes: dict[int, float] = field(default_factory=dict)  # pid -> start time of every process the hub ran
 
 
+def learners(r: Rehearsal) -> str:
+    return f"{len(r.learners)} learner{'s' if len(r.learners) != 1 else ''}"
+
+
 def write_csv(timings: list[Timing], path: Path) -> None:
     with open(path, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=[f.name for f in fields(Timing)])
@@ -63,26 +67,40 @@ def verdict(r: Rehearsal) -> list[tuple[bool, str]]:
     failures = [t for t in r.timings if not t.ok]
     finished = {t.learner for t in r.timings if t.phase == "shutdown" and t.ok}
     lines = []
-    for phase, target in (("spawn", r.targets.spawn_p95), ("check", r.targets.check_p95)):
+    for phase, target in (
+        ("spawn", r.targets.spawn_p95),
+        ("check", r.targets.check_p95),
+    ):
         p95 = stats[phase][2] if phase in stats else float("inf")
         lines.append((p95 <= target, f"{phase} p95 {p95:.1f} s (target ≤ {target:g} s)"))
     lines.append((not failures, f"{len(failures)} failed step(s) (target: none)"))
-    lines.append((len(finished) == len(r.learners), f"{len(finished)} of {len(r.learners)} learners ran to the end"))
+    lines.append(
+        (
+            len(finished) == len(r.learners),
+            f"{len(finished)} of {len(r.learners)} learners ran to the end",
+        )
+    )
     return lines
 
 
-def per_learner(r: Rehearsal) -> list[tuple[str, float, float]]:
-    """(learner, peak memory MB of their server and kernels, CPU seconds), from the hub machine's samples."""
+def per_learner(r: Rehearsal) -> list[tuple[str, float, float, float, float]]:
+    """(learner, peak MB of server and kernel, of the kernel alone, CPU seconds of both, of the kernel alone)."""
     if r.usage is None:
         return []
-    peaks, cpu = r.usage.peak_mb(), r.usage.cpu_seconds()
-    return [(name, peaks.get(name, 0.0), cpu.get(name, 0.0)) for name in r.learners]
+    u = r.usage
+    columns = (
+        u.peak_mb(),
+        u.peak_mb(kernels_only=True),
+        u.cpu_seconds(),
+        u.cpu_seconds(kernels_only=True),
+    )
+    return [(name, *(column.get(name, 0.0) for column in columns)) for name in r.learners]
 
 
 def markdown(r: Rehearsal) -> str:
     stats = phase_stats(r.timings)
     lines = [
-        f"# Rehearsal: {len(r.learners)} learners on {r.notebook}",
+        f"# Rehearsal: {learners(r)} on {r.notebook}",
         "",
         f"Hub: {r.hub}. Rehearsal took {r.seconds:.0f} s. Load average before it: "
         + ", ".join(f"{x:.2f}" for x in r.load_before)
@@ -115,10 +133,12 @@ def markdown(r: Rehearsal) -> str:
             f"(mean {np.mean(loads):.2f}); least memory available: "
             f"{min(s.available_mb for s in r.usage.samples):,.0f} MB.",
             "",
-            "| learner | peak memory (server + kernel) | CPU seconds |",
-            "|---|---|---|",
-            *(f"| {name} | {mb:,.0f} MB | {cpu:.1f} |" for name, mb, cpu in rows),
-            f"| median | {np.median([m for _, m, _ in rows]):,.0f} MB | {np.median([c for *_, c in rows]):.1f} |",
+            "| learner | peak memory: server + kernel | kernel alone | CPU seconds: server + kernel | kernel alone |",
+            "|---|---|---|---|---|",
+            *(f"| {name} | {m:,.0f} MB | {km:,.0f} MB | {c:.1f} | {kc:.1f} |" for name, m, km, c, kc in rows),
+            "| median | {:,.0f} MB | {:,.0f} MB | {:.1f} | {:.1f} |".format(
+                *np.median([row[1:] for row in rows], axis=0)
+            ),
             "",
             "The rehearsal's own overhead (peak memory; CPU as a share of one core over the rehearsal):",
             "",
@@ -140,13 +160,13 @@ def overhead(r: Rehearsal) -> list[tuple[str, float, float]]:
 def summary(r: Rehearsal) -> str:
     """The terminal's one-screen summary: the verdict, the phases, and where the rest is."""
     stats = phase_stats(r.timings)
-    lines = [f"{len(r.learners)} learners on {r.notebook} in {r.seconds:.0f} s ({r.hub})"]
+    lines = [f"{learners(r)} on {r.notebook} in {r.seconds:.0f} s ({r.hub})"]
     lines += [f"  {'✓' if ok else '✗'} {text}" for ok, text in verdict(r)]
     lines += [f"  {p:8} p50 {p50:6.2f} s  p95 {p95:6.2f} s  max {mx:6.2f} s" for p, (_, p50, p95, mx) in stats.items()]
     if r.usage is not None:
         rows = per_learner(r)
         lines.append(
-            f"  per learner: peak {max(m for _, m, _ in rows):,.0f} MB, CPU {np.median([c for *_, c in rows]):.1f} s "
+            f"  per learner: peak {max(row[1] for row in rows):,.0f} MB, CPU {np.median([row[3] for row in rows]):.1f} s "
             f"(median); hub + proxy + driver: {overhead(r)[-1][1]:,.0f} MB, {overhead(r)[-1][2]:.1f} % of a core"
         )
     return "\n".join(lines)
@@ -158,4 +178,9 @@ def write(r: Rehearsal, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     write_csv(r.timings, out / "timings.csv")
     (out / "report.md").write_text(markdown(r))
-    timeline(r.timings, r.learners, out / "timeline.png", title=f"{len(r.learners)} learners on {r.notebook}")
+    timeline(
+        r.timings,
+        r.learners,
+        out / "timeline.png",
+        title=f"{len(r.learners)} learners on {r.notebook}",
+    )
