@@ -182,5 +182,5 @@ def write(r: Rehearsal, out: Path) -> None:
         r.timings,
         r.learners,
         out / "timeline.png",
-        title=f"{len(r.learners)} learners on {r.notebook}",
+        title=f"{learners(r)} on {r.notebook}",
     )
