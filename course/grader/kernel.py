@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -18,12 +17,12 @@ import tempfile
 from pathlib import Path
 
 from course.grader import transport
+from course.grading.cells import is_check_cell
 
 MEMORY_MB = 4096  # address space of one kernel; TensorFlow and notebook 04 fit in 3 GiB
 MAX_REPLY = 64 * 2**20  # bytes of one reply (a model file is apart)
 MAX_RESTARTS = 3
 KERNEL_NAME = "course-grader"
-CHECK_CELL = re.compile(r"^\s*(course\.)?check\(")
 
 
 class KernelFailed(Exception):
@@ -37,11 +36,6 @@ def network_isolation() -> list[str]:
         if subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode == 0:
             return ["unshare", "-rn"]
     return []
-
-
-def is_check_cell(source: str) -> bool:
-    lines = [line for line in source.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    return bool(lines) and all(CHECK_CELL.match(line) for line in lines)
 
 
 def _client_class():

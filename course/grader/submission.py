@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from course import grading
 from course.grader.kernel import Kernel, KernelFailed
 from course.grader.remote import RemoteFunction, decode_reply
+from course.grading import engine, registry
 
 AGENT_TIME = 120.0  # seconds for the agent to list the answers or save a trained model
 
@@ -38,13 +38,12 @@ class Graded:
 
 def exercises_of(notebook: str) -> list[str]:
     """Ids of the exercises of a course notebook, from its number: `01_perceptron.ipynb` -> perceptron.*"""
-    topic = grading.NOTEBOOK_TOPICS.get(notebook[:2])
-    return [e for e in grading.exercises() if e.split(".")[0] == topic]
+    topic = registry.NOTEBOOK_TOPICS.get(notebook[:2])
+    return [e for e in registry.exercises() if e.split(".")[0] == topic]
 
 
 def points(exercise_id: str) -> float:
-    grading.exercises()
-    return grading._REGISTRY[exercise_id].points
+    return registry.exercise(exercise_id).points
 
 
 def _zero(learner, notebook, ids, reason) -> list[Row]:
@@ -65,22 +64,22 @@ def _grade_one(kernel: Kernel, exercise_id: str, found: dict):
     name = exercise_id.split(".")[1]
     kind = found.get("kind") if isinstance(found, dict) else None
     if kind == "reference":
-        return grading.grade(exercise_id, _reference_stand_in(exercise_id))
+        return engine.grade(exercise_id, _reference_stand_in(exercise_id))
     if kind not in ("function", "value"):
         return None
-    if grading._REGISTRY[exercise_id].kind == "function":
-        return grading.grade(exercise_id, RemoteFunction(kernel, name))
+    if registry.exercise(exercise_id).kind == "function":
+        return engine.grade(exercise_id, RemoteFunction(kernel, name))
     try:
         reply = kernel.request({"op": "value", "name": name}, AGENT_TIME)
         if "agent_error" in reply:
             raise ValueError(reply["agent_error"])
         answer = decode_reply(kernel, reply["value"])
     except KernelFailed as e:
-        return grading.Result(exercise_id, False, 0.0, points(exercise_id), f"✗ {exercise_id}: {name} {e}.")
+        return engine.Result(exercise_id, False, 0.0, points(exercise_id), f"✗ {exercise_id}: {name} {e}.")
     except Exception as e:  # e.g. a model with custom code, which safe_mode refuses to load
         message = f"{name} could not be loaded safely ({type(e).__name__}: {str(e)[:150]})"
-        return grading.Result(exercise_id, False, 0.0, points(exercise_id), f"✗ {exercise_id}: {message}.")
-    return grading.grade(exercise_id, answer)
+        return engine.Result(exercise_id, False, 0.0, points(exercise_id), f"✗ {exercise_id}: {message}.")
+    return engine.grade(exercise_id, answer)
 
 
 def grade_notebook(path: Path, learner: str, *, timeout: float, memory_mb: int | None = None) -> Graded:
