@@ -6,7 +6,8 @@ import psutil
 import pytest
 from conftest import ROOT
 
-from course.rehearse.answers import is_check, skipping_every_exercise
+from course.grading.cells import is_check_cell
+from course.rehearse.answers import skipping_every_exercise
 from course.rehearse.learner import PHASES, Timing
 from course.rehearse.report import Rehearsal, Targets, phase_stats, verdict
 
@@ -35,7 +36,7 @@ def test_two_learners_run_notebook_01_through_the_embedded_hub_without_a_failure
         mine = [t for t in rehearsal.timings if t.learner == learner]
         assert {t.phase for t in mine} == set(PHASES)
         assert sorted(t.cell for t in mine if t.phase in ("cell", "check")) == list(range(1, len(cells) + 1))
-        assert sum(t.phase == "check" for t in mine) == sum(is_check(c.source) for c in cells) == 5
+        assert sum(t.phase == "check" for t in mine) == sum(is_check_cell(c.source) for c in cells) == 5
     assert all(ok for ok, _ in verdict(rehearsal)[2:])  # no failed step, both learners to the end
 
 

@@ -1,41 +1,19 @@
 """A learner who skips every exercise with its `course.reference(...)` line can still run the whole notebook."""
 
-import nbformat
 import pytest
 from conftest import ROOT
 from nbclient import NotebookClient
 
 from course.grading import registry
 from course.grading.cells import check_calls
+from course.rehearse.answers import skipping_every_exercise
 
 NOTEBOOKS = ["01_perceptron.ipynb", "02_backprop.ipynb", "03_convolution.ipynb", "04_cnn.ipynb"]
-# A model exercise has no reference to load: the learner skips it by handing in a model the notebook already trained.
-VALUE_SKIPS = {
-    "trained_model = None": "trained_model = lenet  # skipped: the network trained above (no points)\nmy_seconds = 0.0"
-}
-
-
-def skipping_every_exercise(notebook: str) -> nbformat.NotebookNode:
-    """The learner's notebook (stubs only) with `name = course.reference("topic.name")` after every check cell."""
-    nb = nbformat.read(ROOT / "notebooks" / notebook, as_version=4)
-    ids = {e.split(".")[1]: e for e in registry.exercises() if registry.exercise(e).kind == "function"}
-    cells = []
-    for cell in nb.cells:
-        skip = next((line for start, line in VALUE_SKIPS.items() if cell.source.startswith(start)), None)
-        if cell.cell_type == "code" and skip:
-            cell.source = skip
-        cells.append(cell)
-        calls = check_calls(cell.source) if cell.cell_type == "code" else []
-        if len(calls) == 1 and calls[0].answer in ids:
-            name = calls[0].answer
-            cells.append(nbformat.v4.new_code_cell(f'{name} = course.reference("{ids[name]}")'))
-    nb.cells = cells
-    return nb
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_the_learner_notebook_runs_to_the_end_with_every_exercise_skipped(notebook):
-    nb = skipping_every_exercise(notebook)
+    nb = skipping_every_exercise(ROOT / "notebooks" / notebook)
     assert sum("course.reference(" in c.source for c in nb.cells) >= 5
     client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
     client.execute()  # raises CellExecutionError, naming the cell, if any cell fails

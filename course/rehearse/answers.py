@@ -7,37 +7,31 @@ answer. A model exercise has no reference to load: the learner hands in a model 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import nbformat
 
-CHECK_CELL = re.compile(r"(?:# NBVAL_CHECK_OUTPUT\n)?check\((\w+)(?:,\s*\"[\w.]+\")?\)\s*")
+from course.grading import registry
+from course.grading.cells import check_calls
+
 VALUE_SKIPS = {
     "trained_model = None": "trained_model = lenet  # skipped: the network trained above (no points)\nmy_seconds = 0.0"
 }
 
 
-def is_check(source: str) -> bool:
-    """Whether a code cell is an exercise's check cell."""
-    return CHECK_CELL.fullmatch(source) is not None
-
-
 def skipping_every_exercise(notebook: Path) -> nbformat.NotebookNode:
     """The learner's notebook (stubs only) with `name = course.reference("topic.name")` after every check cell."""
-    from course import grading
-
     nb = nbformat.read(notebook, as_version=4)
-    ids = {e.split(".")[1]: e for e in grading.exercises() if grading._REGISTRY[e].kind == "function"}
+    ids = {e.split(".")[1]: e for e in registry.exercises() if registry.exercise(e).kind == "function"}
     cells = []
     for cell in nb.cells:
         skip = next((line for start, line in VALUE_SKIPS.items() if cell.source.startswith(start)), None)
         if cell.cell_type == "code" and skip:
             cell.source = skip
         cells.append(cell)
-        match = CHECK_CELL.fullmatch(cell.source) if cell.cell_type == "code" else None
-        if match and match.group(1) in ids:
-            name = match.group(1)
+        calls = check_calls(cell.source) if cell.cell_type == "code" else []
+        if len(calls) == 1 and calls[0].answer in ids:
+            name = calls[0].answer
             cells.append(nbformat.v4.new_code_cell(f'{name} = course.reference("{ids[name]}")'))
     nb.cells = cells
     return nb

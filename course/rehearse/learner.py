@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import nbformat
 import requests
 
-from course.rehearse.answers import is_check
+from course.grading.cells import is_check_cell
 
 log = logging.getLogger("course.rehearse")
 PHASES = ("login", "spawn", "upload", "kernel", "cell", "check", "shutdown")
@@ -120,7 +120,7 @@ class Learner:
         try:
             cells = [c for c in self.notebook.cells if c.cell_type == "code"]
             for index, cell in enumerate(cells, start=1):
-                with self.phase("check" if is_check(cell.source) else "cell", cell=index):
+                with self.phase("check" if is_check_cell(cell.source) else "cell", cell=index):
                     reply = kernel.execute(cell.source, timeout=self.limits.cell)
                     if reply.get("status") != "ok":
                         raise Stop(error_reason(reply))
