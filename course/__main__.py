@@ -131,6 +131,7 @@ def cmd_rehearse(args) -> int:
         token=args.token,
         limits=Limits(spawn=args.spawn_timeout, cell=args.cell_timeout),
         targets=Targets(spawn_p95=args.target_spawn, check_p95=args.target_check),
+        answers=args.answers,
     )
     print(summary(result))
     print(f"(report.md, timings.csv and timeline.png in {args.out})")
@@ -186,6 +187,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--hub", help="a running hub's URL (default: start one on 127.0.0.1)")
     p.add_argument("--token", help="an admin's API token of --hub")
     p.add_argument("--out", type=Path, required=True, help="folder for report.md, timings.csv and timeline.png")
+    p.add_argument(
+        "--answers",
+        choices=["reference", "solution"],
+        default="reference",
+        help="each exercise skipped with its reference line (default), or the solution notebook: every check runs",
+    )
     p.add_argument("--spawn-timeout", type=float, default=300.0, help="seconds a server may take to start")
     p.add_argument("--cell-timeout", type=float, default=600.0, help="seconds one cell may take")
     p.add_argument("--target-spawn", type=float, default=30.0, help="the spawn p95 to meet, seconds (default 30)")

@@ -7,7 +7,7 @@ import pytest
 from conftest import ROOT
 
 from course.grading.cells import is_check_cell
-from course.rehearse.answers import skipping_every_exercise
+from course.rehearse.answers import skipping_every_exercise, solved
 from course.rehearse.learner import PHASES, Timing
 from course.rehearse.report import Rehearsal, Targets, phase_stats, verdict
 
@@ -89,3 +89,12 @@ def test_the_verdict_fails_a_slow_spawn_a_slow_check_and_a_failed_cell():
     assert judged(timings([40.0], [0.5]) + finished)[0] is False
     assert judged(timings([10.0], [3.0]) + finished)[1] is False
     assert judged(timings([10.0], [0.5], failed=["ZeroDivisionError"]))[2:] == [False, False]
+
+
+def test_the_learner_who_did_every_exercise_runs_the_solution_notebook_without_its_outputs():
+    nb = solved(ROOT / "notebooks" / "01_perceptron.ipynb")
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert sum(is_check_cell(c.source) for c in code) == 5
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert not any("raise NotImplementedError" in c.source for c in code)
+    assert sum("### BEGIN SOLUTION" in c.source for c in code) >= 5

@@ -3,6 +3,9 @@
 After every check cell of a function exercise comes `name = course.reference("topic.name")`, so the check first
 says "not implemented yet" (as it does for a learner who has not started) and the cells after it run on the course's
 answer. A model exercise has no reference to load: the learner hands in a model the notebook already trained.
+
+`solved` is the other learner, who has done every exercise: the solution notebook without its outputs, so that
+every check runs its tests on a working answer.
 """
 
 from __future__ import annotations
@@ -34,4 +37,13 @@ def skipping_every_exercise(notebook: Path) -> nbformat.NotebookNode:
             name = calls[0].answer
             cells.append(nbformat.v4.new_code_cell(f'{name} = course.reference("{ids[name]}")'))
     nb.cells = cells
+    return nb
+
+
+def solved(notebook: Path) -> nbformat.NotebookNode:
+    """The solution notebook of the learner's `notebook` (solutions/ beside notebooks/), its outputs cleared."""
+    nb = nbformat.read(notebook.parent.parent / "solutions" / notebook.name, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
     return nb

@@ -7,9 +7,10 @@ import os
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from course.rehearse.answers import skipping_every_exercise
+from course.rehearse.answers import skipping_every_exercise, solved
 from course.rehearse.api import Hub
 from course.rehearse.hub import EmbeddedHub, course_root
 from course.rehearse.learner import Learner, Limits
@@ -30,6 +31,15 @@ def notebook_path(name: str) -> Path:
     return found[0]
 
 
+def release(hub: Hub, name: str) -> str | None:
+    """Stop a learner's server and remove the user; the error, if any, as text."""
+    try:
+        hub.release(name)
+    except Exception as e:
+        return f"{type(e).__name__}: {e}"
+    return None
+
+
 def rehearse(
     users: int,
     notebook: str,
@@ -41,6 +51,7 @@ def rehearse(
     targets: Targets | None = None,
     interval: float = 1.0,
     progress: bool = True,
+    answers: str = "reference",
 ) -> Rehearsal:
     """Run the rehearsal, write DIR/report.md, timings.csv and timeline.png, and return what was measured."""
     from tqdm import tqdm
@@ -48,7 +59,7 @@ def rehearse(
     limits, targets = limits or Limits(), targets or Targets()
     out = Path(out)
     path = notebook_path(notebook)
-    nb = skipping_every_exercise(path)
+    nb = solved(path) if answers == "solution" else skipping_every_exercise(path)
     names = [f"rehearsal-{i:02d}" for i in range(1, users + 1)]
     steps = 5 + sum(c.cell_type == "code" for c in nb.cells)  # login, spawn, upload, kernel, cells, shutdown
     load_before = os.getloadavg()
@@ -77,17 +88,17 @@ def rehearse(
         usage = monitor.stop() if monitor else None
     finally:
         bar.close()
-        for name in names:
-            try:
-                hub.release(name)
-            except Exception as e:  # the hub itself may be what broke; the embedded one is stopped below anyway
-                log.warning("could not remove %s: %s", name, e)
+        with ThreadPoolExecutor(max_workers=8) as pool:  # as a room leaves: servers stopped side by side
+            for name, error in zip(names, pool.map(release, [hub] * users, names), strict=True):
+                if error:  # the hub itself may be what broke; the embedded one is stopped below anyway
+                    log.warning("could not remove %s: %s", name, error)
         processes = dict(embedded.seen) if embedded else {}
         left = embedded.stop() if embedded else []
         if left:
             log.warning("stopped %d process(es) the hub had left running: %s", len(left), left)
     where = "embedded JupyterHub on 127.0.0.1" if embedded else hub_url
     timings = sorted((t for learner in learners for t in learner.timings), key=lambda t: t.start)
-    result = Rehearsal(path.stem, names, where, seconds, timings, usage, load_before, targets, processes)
+    title = path.stem + (" (the solution notebook)" if answers == "solution" else "")
+    result = Rehearsal(title, names, where, seconds, timings, usage, load_before, targets, processes)
     write(result, out)
     return result
