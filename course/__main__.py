@@ -129,7 +129,7 @@ def cmd_rehearse(args) -> int:
         ramp=args.ramp,
         hub_url=args.hub,
         token=args.token,
-        limits=Limits(spawn=args.spawn_timeout, cell=args.cell_timeout),
+        limits=Limits(spawn=args.spawn_timeout, kernel=args.kernel_timeout, cell=args.cell_timeout),
         targets=Targets(spawn_p95=args.target_spawn, check_p95=args.target_check),
         answers=args.answers,
     )
@@ -194,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         help="each exercise skipped with its reference line (default), or the solution notebook: every check runs",
     )
     p.add_argument("--spawn-timeout", type=float, default=300.0, help="seconds a server may take to start")
+    p.add_argument("--kernel-timeout", type=float, default=120.0, help="seconds a new kernel may take to answer")
     p.add_argument("--cell-timeout", type=float, default=600.0, help="seconds one cell may take")
     p.add_argument("--target-spawn", type=float, default=30.0, help="the spawn p95 to meet, seconds (default 30)")
     p.add_argument("--target-check", type=float, default=2.0, help="the check p95 to meet, seconds (default 2)")

@@ -36,9 +36,10 @@ class Timing:
 
 @dataclass(frozen=True)
 class Limits:
-    """Every wait is bounded: seconds for a spawn, for one cell, and for one HTTP request or kernel start."""
+    """Every wait is bounded: seconds for a spawn, a kernel's first answer, one cell, and one HTTP request."""
 
     spawn: float = 300.0
+    kernel: float = 120.0  # JupyterLab waits on; the server gives a kernel 60 s to answer before it connects anyway
     cell: float = 600.0
     request: float = 60.0
 
@@ -111,12 +112,14 @@ class Learner:
                 server_url=server,
                 token=self.token,
                 kernel_id=kernel_id,
-                client_kwargs={"headers": {"Authorization": f"token {self.token}"}},  # the hub ignores ?token= here
+                # the hub ignores ?token= on a websocket without a browser's headers; the token goes in a header
+                client_kwargs={"headers": {"Authorization": f"token {self.token}"}, "timeout": self.limits.kernel},
                 log=log,
             )
             kernel.start(timeout=self.limits.request)
-            if not kernel.kernel_info:
-                raise Stop("the kernel did not answer kernel_info")
+            ready = kernel.execute("", silent=True, store_history=False, timeout=self.limits.kernel)
+            if ready.get("status") != "ok":
+                raise Stop(f"the kernel's first answer: {error_reason(ready)}")
         try:
             cells = [c for c in self.notebook.cells if c.cell_type == "code"]
             for index, cell in enumerate(cells, start=1):

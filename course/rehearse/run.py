@@ -81,7 +81,9 @@ def rehearse(
         for i, thread in enumerate(threads):
             time.sleep(max(0.0, t0 + i * ramp - time.monotonic()))
             thread.start()
-        bound = limits.spawn + 4 * limits.request + steps * limits.cell  # every wait inside a learner is bounded
+        bound = (
+            limits.spawn + limits.kernel + 4 * limits.request + steps * limits.cell
+        )  # every wait inside a learner is bounded
         for thread in threads:
             thread.join(timeout=max(1.0, t0 + (users - 1) * ramp + bound - time.monotonic()))
         seconds = time.monotonic() - t0
