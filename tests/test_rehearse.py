@@ -42,9 +42,13 @@ def test_two_learners_run_notebook_01_through_the_embedded_hub_without_a_failure
 
 def test_the_hub_machine_is_measured_per_learner_and_for_the_rehearsal_itself(rehearsal):
     peaks, cpu = rehearsal.usage.peak_mb(), rehearsal.usage.cpu_seconds()
+    kernel_peaks, kernel_cpu = (
+        rehearsal.usage.peak_mb(kernels_only=True),
+        rehearsal.usage.cpu_seconds(kernels_only=True),
+    )
     for learner in rehearsal.learners:
-        assert peaks[learner] > 150  # a Jupyter server and a kernel that imported the course and numpy
-        assert cpu[learner] > 1.0
+        assert peaks[learner] > kernel_peaks[learner] > 100  # a server, and a kernel that imported the course and numpy
+        assert cpu[learner] > kernel_cpu[learner] > 0.5
     assert {"hub", "proxy", "driver"} <= set(peaks)
     assert all(s.load1 >= 0 and s.available_mb > 0 for s in rehearsal.usage.samples)
 

@@ -65,7 +65,7 @@ class Monitor:
         self.hub, self.t0, self.interval = hub, t0, interval
         self.usage = Usage()
         self.driver = psutil.Process()
-        self._owners: dict[tuple[int, float], str] = {}
+        self._owners: dict[tuple[int, float], tuple[str, bool]] = {}  # -> (owner, kernel?)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="rehearsal-monitor", daemon=True)
 
@@ -92,11 +92,14 @@ class Monitor:
             try:
                 with p.oneshot():
                     key = (p.pid, p.create_time())
-                    who = self._owners.get(key) or ("driver" if p is self.driver else owner(p, self.hub.process.pid))
-                    if who != "forking":  # a child not yet exec'ed will become a server
-                        self._owners[key] = who
+                    if key in self._owners:  # decided once: an exiting process shows an empty command line
+                        who, kernel = self._owners[key]
+                    else:
+                        who = "driver" if p is self.driver else owner(p, self.hub.process.pid)
+                        kernel = any("ipykernel" in part for part in p.cmdline()[:3])
+                        if who != "forking":  # a child not yet exec'ed will become a server
+                            self._owners[key] = (who, kernel)
                     times, mb = p.cpu_times(), p.memory_info().rss / 2**20
-                    kernel = any("ipykernel" in part for part in p.cmdline()[:3])
                     rss[who] = rss.get(who, 0.0) + mb
                     if kernel:
                         kernels[who] = kernels.get(who, 0.0) + mb
