@@ -9,12 +9,15 @@ from course.references.convolution import conv2d, conv2d_layer, conv_output_size
 # Small inputs a learner can rebuild: each comes with the expression that makes it, shown in the feedback.
 
 
-SEED = Given("np.arange(1, 13).reshape(3, 4)"), Given("np.ones((2, 2))")  # seed 003: 3x4 input, 2x2 summing kernel
+SEED = (
+    Given("np.arange(1, 13).reshape(3, 4)"),
+    Given("np.ones((2, 2))"),
+)  # Erlingsson's lecture: 3x4 input, 2x2 summing kernel
 IMAGES = [Given(f"(np.arange({h * w}) ** 2 % {m} - 2).reshape({h}, {w})") for h, w, m in ((5, 6, 11), (6, 7, 7))]
 KERNEL_3 = Given("np.array([[1, 2, 0], [0, -1, 3], [2, 0, -2]])")  # no symmetry: a flip or a transpose shows
 KERNEL_4 = Given("(np.arange(16) ** 2 % 7 - 3).reshape(4, 4)")
 BLUR = Given("np.full((3, 3), 1 / 9)")
-CONV2D_CASES = [(*SEED, 1, "valid"), (*SEED, 1, "same")]  # seed 003's "valid vs same"
+CONV2D_CASES = [(*SEED, 1, "valid"), (*SEED, 1, "same")]  # Erlingsson's "valid vs same" slide
 CONV2D_CASES += [(IMAGES[0], kernel, 1, padding) for kernel, padding in ((KERNEL_3, "valid"), (BLUR, "valid"))]
 CONV2D_CASES += [(IMAGES[0], KERNEL_3, 1, "same"), (IMAGES[1], KERNEL_4, 1, "same"), (IMAGES[1], KERNEL_3, 2, "valid")]
 CONV2D_CASES += [(IMAGES[1], KERNEL_3, 2, "same"), (IMAGES[0], KERNEL_4, 3, "same")]  # odd padding, extra at the end

@@ -7,7 +7,7 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
-TOPICS = ("perceptron", "backprop", "convolution", "cnn", "transfer", "rnn")
+TOPICS = ("perceptron", "backprop", "convolution", "cnn", "transfer", "rnn", "attention")
 NOTEBOOK_TOPICS = {f"{i:02d}": t for i, t in enumerate(TOPICS, start=1)}
 
 

@@ -1,4 +1,4 @@
-"""Hints for notebook 07, attention and transformers: attention, the causal mask, positions, heads, a block."""
+"""Hints for notebook 07, attention and transformers: attention, the causal mask, positions, heads, a block, the GPT."""
 
 HINTS = {
     "scaled_dot_product_attention": (
@@ -40,5 +40,13 @@ HINTS = {
         "`h = keras.layers.MultiHeadAttention(heads, d_model // heads)(h, h, use_causal_mask=True)`, "
         '`x1 = keras.layers.Add()([x, h])`; then the same pattern on x1 with `Dense(d_ff, activation="gelu")` '
         "and `Dense(d_model)`, and `keras.Model(x, ...)`.",
+    ),
+    "trained_model": (
+        "A Keras model that maps windows of 100 character ids to 65 logits (or probabilities) at every position and "
+        "scores 2.0 nats/char or less on the last 10 % of the text: the notebook's tiny GPT trained for its whole "
+        "schedule of 550 steps gets there.",
+        "Compile `gpt` with `compile_for_text(gpt, schedule)` (the CosineDecay with warm-up of the exercise), fit it "
+        "for all 550 steps with `callbacks=[gpt_clock]`, then `trained_model = gpt` and "
+        '`check(trained_model, "attention.trained_model")`.',
     ),
 }

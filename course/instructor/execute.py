@@ -15,6 +15,7 @@ BUDGETS = {  # seconds each notebook may take on the course's 2-core machine (th
     "04_cnn": 180,
     "05_transfer_learning": 150,
     "06_rnn": 180,
+    "07_attention": 180,
 }
 COURSE_BUDGET = 600  # seconds for all notebooks, one after another
 

@@ -7,6 +7,6 @@ reference function to a learner who wants to skip an exercise.
 
 import importlib
 
-for _topic in ("perceptron", "backprop", "convolution", "cnn", "transfer", "rnn"):
+for _topic in ("perceptron", "backprop", "convolution", "cnn", "transfer", "rnn", "attention"):
     if importlib.util.find_spec(f"{__name__}.{_topic}") is not None:
         importlib.import_module(f"{__name__}.{_topic}")

@@ -1,0 +1,102 @@
+"""Checks of notebook 07, attention: scaled dot-product attention, the causal mask, positional encodings, heads."""
+
+import numpy as np
+
+from course.checks.kit import Given, Mistake, Raised, Unstable, array, call, describe, expect, items
+from course.grading.registry import register
+from course.references import attention as ref
+
+
+def normal(seed, *shape, scale=1.0):
+    """A small random input a learner can rebuild from the feedback."""
+    return Given(f"np.random.default_rng({seed}).normal(size={shape})" + (f" * {scale}" if scale != 1 else ""))
+
+
+MASK = "np.array([[1, 0, 1, 0], [1, 1, 0, 0], [0, 1, 1, 1], [1, 0, 0, 1]], dtype=bool)"
+# (Q, K, V, mask): the first case is self-attention sized (Tq = Tk, d_v = d_k) with a mask, so transposed weights and
+# V replaced by K run and are named; then a batch with d_v != d_k; then heads broadcasting a causal (Tq, Tk) mask.
+ATTENTION_CASES = [
+    (normal(1, 4, 3), normal(2, 4, 3), normal(3, 4, 3), Given(MASK, "mask")),
+    (normal(4, 2, 3, 4, scale=1.5), normal(5, 2, 5, 4, scale=1.5), normal(6, 2, 5, 2), None),
+    (
+        normal(7, 2, 2, 5, 4),
+        normal(8, 2, 2, 5, 4),
+        normal(9, 2, 2, 5, 3),
+        Given("np.tril(np.ones((5, 5), bool))", "mask"),
+    ),
+]
+
+
+def _attention_args(case):
+    names = ("Q", "K", "V", "mask")
+    return [Given(g.expr, name) for g, name in zip(case, names, strict=False) if g is not None]
+
+
+@register("attention.scaled_dot_product_attention")
+def check_scaled_dot_product_attention(fn):
+    for case in ATTENTION_CASES:
+        args = _attention_args(case)
+        shown = describe("scaled_dot_product_attention", *args)
+        values = [a.value for a in args]
+        out, weights = items(call(fn, *args, shown=shown), shown, 2, "(output, weights)")
+        expected, expected_weights = ref.scaled_dot_product_attention(*values)
+        variants = ref.attention_variants(*values)
+        weights = array(weights, f"{shown}[1]")
+        expect(shown, weights, expected_weights, [(v[1], m) for v, m in variants], part="weights")
+        expect(shown, array(out, f"{shown}[0]"), expected, [(v[0], m) for v, m in variants], part="output")
+    large = [Given("np.array([[30.0, 0.0], [0.0, 30.0]])", "Q"), Given("np.array([[40.0, 0.0], [0.0, 40.0]])", "K")]
+    large.append(Given("np.array([[1.0, 2.0], [3.0, 4.0]])", "V"))
+    shown = describe("scaled_dot_product_attention", *large)
+    try:  # scores of 1200 / sqrt(2) ~ 850: np.exp overflows to inf, and inf / inf is nan
+        out, weights = items(call(fn, *large, shown=shown, strict=True), shown, 2, "(output, weights)")
+    except (Raised, Unstable) as e:
+        advice = "exp overflows at scores ~850: subtract each row's largest score before np.exp (softmax unchanged)."
+        raise Mistake(f"{e} {advice}", "overflow at large scores") from None
+    expected, expected_weights = ref.scaled_dot_product_attention(*(a.value for a in large))
+    expect(shown, array(weights, f"{shown}[1]"), expected_weights, part="weights")
+    expect(shown, array(out, f"{shown}[0]"), expected, part="output")
+
+
+@register("attention.causal_mask")
+def check_causal_mask(fn):
+    for T in (4, 6, 1):
+        shown = describe("causal_mask", T)
+        value = call(fn, T, shown=shown)
+        mask = array(value, shown, shape=(T, T))
+        expected = ref.causal_mask(T)
+        hints = [
+            (~expected, "the mask is inverted: True on and below the diagonal (position t may attend to 0..t)."),
+            (expected.T, "that is the upper triangle: row t (a query) may attend to columns 0..t, np.tril."),
+            (np.tril(np.ones((T, T), bool), -1), "the diagonal is excluded: position t may attend to itself."),
+        ]
+        expect(shown, mask, expected, hints)
+        if mask.dtype != bool:
+            raise Mistake(f"{shown} returned {mask.dtype} values; return booleans (np.tril(...).astype(bool)).")
+
+
+@register("attention.positional_encoding")
+def check_positional_encoding(fn):
+    for T, d in ((6, 6), (5, 8), (50, 16)):
+        shown = describe("positional_encoding", T, d)
+        out = array(call(fn, T, d, shown=shown), shown, shape=(T, d))
+        expect(shown, out, ref.positional_encoding(T, d), ref.positional_variants(T, d))
+
+
+MHA_NAMES = ("X", "Wq", "Wk", "Wv", "Wo")
+MHA_CASES = [  # (X, Wq, Wk, Wv, Wo, heads, masked)
+    (normal(11, 5, 8), normal(12, 8, 8, scale=0.5), normal(13, 8, 8, scale=0.5), normal(14, 8, 8), normal(15, 8, 8), 2),
+    (normal(16, 4, 6), normal(17, 6, 6, scale=0.5), normal(18, 6, 6, scale=0.5), normal(19, 6, 6), normal(20, 6, 6), 3),
+]
+
+
+@register("attention.multi_head_attention")
+def check_multi_head_attention(fn):
+    for *givens, heads in MHA_CASES:
+        args = [Given(g.expr, name) for g, name in zip(givens, MHA_NAMES, strict=True)]
+        T = args[0].value.shape[0]
+        for mask in (None, Given(f"np.tril(np.ones(({T}, {T}), bool))", "mask")):
+            full = [*args, heads] if mask is None else [*args, heads, mask]
+            shown = describe("multi_head_attention", *full)
+            values = [a.value if isinstance(a, Given) else a for a in full]
+            out = array(call(fn, *full, shown=shown), shown)
+            expect(shown, out, ref.multi_head_attention(*values), ref.mha_variants(*values))
