@@ -162,9 +162,12 @@ def interfaces(x):
 """
 
 
+LOOP_COUNT = "course.checks.adapters:loop_count"
+
+
 def test_remote_round_trip_through_a_kernel():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(ROUND_TRIP), nbformat.v4.new_code_cell("check(x)")])
-    x = kit.Given("np.arange(3.0)", name="x")
+    x = kit.Given("numpy:arange", 3.0, name="x")  # crosses as its import path and plain data, built in the kernel
     with Kernel(nb, "01_perceptron.ipynb", timeout=120) as kernel:
         doubled, total, nested, nan = kit.call(RemoteFunction(kernel, "values"), x)
         assert np.array_equal(doubled, [0.0, 2.0, 4.0]) and total == 3.0 and nested == (1, [2, None])
@@ -179,8 +182,10 @@ def test_remote_round_trip_through_a_kernel():
         assert outcome.status == "timeout"
         built = kit.call(RemoteFunction(kernel, "model"), x)
         assert type(built).__name__ == "Sequential" and built.count_params() == 8
-        wrapped = kit.call(RemoteFunction(kernel, "values"), np.ones(2), wrap="lambda f, x: f(x)[1]")
-        assert wrapped == 2.0
+        wrapped, repeats = kit.call(RemoteFunction(kernel, "values"), np.ones(2), wrap=kit.adapter(LOOP_COUNT))
+        assert wrapped[1] == 2.0 and isinstance(repeats, int)  # the adapter ran in the kernel, around the function
+        with pytest.raises(kit.Raised):  # the agent resolves only functions of numpy and course
+            kit.call(RemoteFunction(kernel, "values"), np.ones(2), wrap="builtins:eval")
         if network_isolation():  # a network namespace of its own: only a loopback, which is down
             assert kit.call(RemoteFunction(kernel, "interfaces"), x) == ["lo"]
         kernel.margin = 2  # a loop in C ignores the in-kernel limits: the grader kills the kernel

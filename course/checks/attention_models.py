@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course.checks.kit import Given, Mistake, WrongShape, WrongType, array, call
+from course.checks.kit import Described, Mistake, WrongShape, WrongType, array, call
 from course.grading.registry import register
 from course.references import attention as ref
 
@@ -92,7 +92,7 @@ def validation_loss(model) -> float:
     total = 0.0
     for start in range(0, len(X_val), CHUNK):
         stop = min(start + CHUNK, len(X_val))
-        windows = Given(f"course.references.attention.shakespeare_validation()[0][{start}:{stop}]")
+        windows = Described(X_val[start:stop], f"validation windows {start} to {stop - 1}")
         shown = f"trained_model.predict(validation windows {start} to {stop - 1})"
         scores = call(lambda m, x: m.predict(x, batch_size=CHUNK, verbose=0), model, windows, shown=shown)
         scores = array(scores, shown, shape=(stop - start, ref.SEQ_LEN, 65)).astype(float)

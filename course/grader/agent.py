@@ -24,10 +24,10 @@ def _namespace() -> dict:
 
 
 def _decode_arg(data):
-    if isinstance(data, dict) and set(data) == {"given"}:
-        from course.checks import kit
+    if isinstance(data, dict) and set(data) == {"given", "args"}:  # a Given: built here from its path and data
+        from course.grading import cases
 
-        return kit.evaluate(data["given"])
+        return cases.resolve(str(data["given"]))(*transport.decode(data["args"]))
     if isinstance(data, dict) and "tuple" in data:
         return tuple(_decode_arg(v) for v in data["tuple"])
     return transport.decode(data)
@@ -61,13 +61,12 @@ def inventory(names: list[str]) -> dict:
 
 def call(request: dict, save_model) -> dict:
     """Run the learner's function on the request's arguments under course.grading.limits; the Outcome as plain data."""
-    from course.checks import kit
-    from course.grading import limits
+    from course.grading import cases, limits
 
     fn = _namespace().get(request["name"])
     args = tuple(_decode_arg(a) for a in request["args"])
-    if request.get("wrap"):  # as kit.call does in a notebook: the wrapper gets the learner's function first
-        fn = functools.partial(kit.evaluate(request["wrap"]), fn)
+    if request.get("wrap"):  # as kit.call does in a notebook: the adapter gets the learner's function first
+        fn = functools.partial(cases.resolve(str(request["wrap"])), fn)
     outcome = limits.run(fn, args, time_limit=request["time_limit"])
     return {
         "status": outcome.status,

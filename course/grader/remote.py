@@ -20,8 +20,13 @@ def load_model(path):
 
 
 def encode_args(args: tuple) -> list:
-    """The check's arguments for the agent: a Given travels as its expression, built afresh in the kernel."""
-    return [{"given": a.expr} if isinstance(a, kit.Given) else transport.encode(a) for a in args]
+    """The check's arguments for the agent: a Given travels as its import path and plain-data arguments."""
+    return [
+        {"given": a.function, "args": transport.encode(a.args)}
+        if isinstance(a, kit.Given) and not isinstance(a, kit.Described)
+        else transport.encode(a.value if isinstance(a, kit.Described) else a)
+        for a in args
+    ]
 
 
 def decode_reply(kernel: Kernel, data):

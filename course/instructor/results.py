@@ -108,7 +108,25 @@ def training(results: dict) -> str:
     return "\n".join(rows)
 
 
+def hidden_cases(results: dict) -> str:
+    """benchmarks/hidden.py: per notebook, the learner's calls and the grading time without and with hidden cases."""
+    rows = [
+        "| notebook | calls, visible | calls, with hidden | grading, visible | with hidden | added | load average |"
+    ]
+    rows.append("|---|---|---|---|---|---|---|")
+    runs = sorted(results.get("hidden_cases", {}).items())
+    for name, run in runs:
+        added = run["hidden_seconds"] - run["visible_seconds"]
+        rows.append(
+            f"| {name} | {run['visible_calls']} | {run['hidden_calls']} | {run['visible_seconds']:.2f} s "
+            f"| {run['hidden_seconds']:.2f} s | {added:+.2f} s | {run['load']:.1f} |"
+        )
+    where = sorted({f"{run['machine']}, {run['date']}" for _, run in runs})
+    return "\n".join(rows) + ("\n\nMeasured on " + "; ".join(where) + ", shared with other jobs." if where else "")
+
+
 BLOCKS: dict[str, Callable[[dict], str]] = {
+    "hidden-cases": hidden_cases,
     "training": training,
     "notebook-times": notebook_times,
     "notebook-usage": notebook_usage,
