@@ -14,13 +14,13 @@ from pathlib import Path
 
 import nbformat
 
-from course.checks import cnn, transfer
+from course.checks import cnn, transfer_models
 from course.grading import registry
 from course.grading.cells import check_calls
 
 # A model exercise has no reference to load: the learner skips it by handing in a model the notebook already trained,
 # with the line its stub and its check's feedback for `None` show.
-VALUE_SKIPS = {"04_cnn.ipynb": cnn.SKIP_LINE, "05_transfer_learning.ipynb": transfer.SKIP_LINE}
+VALUE_SKIPS = {"04_cnn.ipynb": cnn.SKIP_LINE, "05_transfer_learning.ipynb": transfer_models.SKIP_LINE}
 # Notebook 07's later cells read its GPT's training clock, so a one-line skip does not fit there yet: its skip is a cell
 # that trains the GPT for 25 steps.
 SKIP_CELLS = {
