@@ -1,6 +1,7 @@
 """Command line: `python -m course build [--check]`, `python -m course data download|status`,
 `python -m course execute [--all | NOTEBOOK ...]`, `python -m course doctor`, `python -m course progress`,
-`python -m course grade SUBMISSIONS --out OUT`."""
+`python -m course grade SUBMISSIONS --out OUT`,
+`python -m course rehearse --users N --notebook NAME [--ramp S] [--hub URL --token TOKEN] --out DIR`."""
 
 from __future__ import annotations
 
@@ -112,6 +113,31 @@ def cmd_grade(args) -> int:
     return grade(args)
 
 
+def cmd_rehearse(args) -> int:
+    """N simulated learners run a notebook through a hub; write report.md, timings.csv and timeline.png."""
+    from course.rehearse.learner import Limits
+    from course.rehearse.report import Targets, summary, verdict
+    from course.rehearse.run import rehearse
+
+    if (args.hub is None) != (args.token is None):
+        print("error: --hub and --token go together (an admin's API token of that hub)", file=sys.stderr)
+        return 2
+    result = rehearse(
+        args.users,
+        args.notebook,
+        args.out,
+        ramp=args.ramp,
+        hub_url=args.hub,
+        token=args.token,
+        limits=Limits(spawn=args.spawn_timeout, kernel=args.kernel_timeout, cell=args.cell_timeout),
+        targets=Targets(spawn_p95=args.target_spawn, check_p95=args.target_check),
+        answers=args.answers,
+    )
+    print(summary(result))
+    print(f"(report.md, timings.csv and timeline.png in {args.out})")
+    return 0 if all(ok for ok, _ in verdict(result)) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -155,6 +181,26 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true", help="grade again notebooks already graded and unchanged")
     p.add_argument("--no-sandbox", action="store_true", help="grade without the sandbox (warned in summary.md)")
     p.set_defaults(run=cmd_grade)
+
+    p = sub.add_parser("rehearse", help="rehearse a workshop: N simulated learners through a JupyterHub")
+    p.add_argument("--users", type=int, required=True, help="simulated learners")
+    p.add_argument("--notebook", required=True, help="a learner's notebook, e.g. 01_perceptron or 04_cnn")
+    p.add_argument("--ramp", type=float, default=0.0, help="seconds between two learners' starts (default 0)")
+    p.add_argument("--hub", help="a running hub's URL (default: start one on 127.0.0.1)")
+    p.add_argument("--token", help="an admin's API token of --hub")
+    p.add_argument("--out", type=Path, required=True, help="folder for report.md, timings.csv and timeline.png")
+    p.add_argument(
+        "--answers",
+        choices=["reference", "solution"],
+        default="reference",
+        help="each exercise skipped with its reference line (default), or the solution notebook: every check runs",
+    )
+    p.add_argument("--spawn-timeout", type=float, default=300.0, help="seconds a server may take to start")
+    p.add_argument("--kernel-timeout", type=float, default=120.0, help="seconds a new kernel may take to answer")
+    p.add_argument("--cell-timeout", type=float, default=600.0, help="seconds one cell may take")
+    p.add_argument("--target-spawn", type=float, default=30.0, help="the spawn p95 to meet, seconds (default 30)")
+    p.add_argument("--target-check", type=float, default=2.0, help="the check p95 to meet, seconds (default 2)")
+    p.set_defaults(run=cmd_rehearse)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -84,7 +84,7 @@ def test_array_and_items_reject_what_is_not_an_answer():
     for value, kind in ((None, kit.WrongType), ("1", kit.WrongType), ([1.0, np.nan], kit.NotFinite)):
         with pytest.raises(kind):
             kit.array(value, "f(x)")
-    with pytest.raises(kit.WrongShape, match=r"returned shape \(2, 1\), expected shape \(2,\)"):
+    with pytest.raises(kit.WrongShape, match=r"returned an array of shape \(2, 1\), expected shape \(2,\)"):
         kit.array(np.ones((2, 1)), "f(x)", shape=(2,))
     assert kit.items([1, 2], "f()", 2, "(a, b)") == (1, 2)
     with pytest.raises(kit.WrongShape, match="returned 3 values"):
@@ -95,3 +95,12 @@ def test_fmt_names_big_arrays_by_their_shape():
     assert kit.fmt(np.zeros((100, 28))) == "an array of shape (100, 28)"
     assert kit.fmt(np.array([1.0, 2.0])) == "np.array([1., 2.])"
     assert kit.fmt(1 / 3) == "0.333333"
+
+
+def test_an_element_of_a_result_is_named_after_the_whole_call():
+    shown = kit.describe("mlp_backward", np.zeros(2))
+    with pytest.raises(kit.WrongShape) as caught:
+        kit.array(np.zeros(3), kit.part(shown, "[0]", "dW1"), shape=(2, 3))
+    assert str(caught.value) == (
+        "mlp_backward(np.array([0., 0.])): its result[0] (dW1) is an array of shape (3,), expected shape (2, 3)."
+    )

@@ -1,14 +1,14 @@
 """A learner who skips every exercise with its `course.reference(...)` line can still run the whole notebook."""
 
-import nbformat
 import pytest
 from conftest import ROOT
 from nbclient import NotebookClient
 
-from course.checks import cnn, transfer
+from course.checks import cnn, transfer_models
 from course.grading import registry
 from course.grading.cells import check_calls
 from course.grading.engine import grade
+from course.rehearse.answers import skipping_every_exercise
 
 NOTEBOOKS = [
     "01_perceptron.ipynb",
@@ -19,44 +19,11 @@ NOTEBOOKS = [
     "06_rnn.ipynb",
     "07_attention.ipynb",
 ]
-# A model exercise has no reference to load: the learner skips it by handing in a model the notebook already trained,
-# with the line its stub and its check's feedback for `None` show.
-VALUE_SKIPS = {"04_cnn.ipynb": cnn.SKIP_LINE, "05_transfer_learning.ipynb": transfer.SKIP_LINE}
-# Notebook 07's later cells read its GPT's training clock, so a one-line skip does not fit there yet: its skip is a cell
-# that trains the GPT for 25 steps.
-SKIP_CELLS = {
-    "07_attention.ipynb": (
-        "steps, gpt_clock = 550, ValidationClock()\ncompile_for_text(gpt, 0.006)\n"
-        "gpt.fit(training_windows(25, 32, seed=7), epochs=1, callbacks=[gpt_clock], verbose=0)\n"
-        "trained_model = gpt  # skipped: 25 steps only (no points)\ngpt_seconds = 0.0"
-    )
-}
-
-
-def skipping_every_exercise(notebook: str) -> nbformat.NotebookNode:
-    """The learner's notebook (stubs only) with `name = course.reference("topic.name")` after every check cell."""
-    nb = nbformat.read(ROOT / "notebooks" / notebook, as_version=4)
-    ids = {e.split(".")[1]: e for e in registry.exercises() if registry.exercise(e).kind == "function"}
-    cells = []
-    for cell in nb.cells:
-        if cell.cell_type == "code" and cell.source.startswith("trained_model = None"):
-            if notebook in SKIP_CELLS:
-                cell.source = SKIP_CELLS[notebook]
-            else:
-                assert VALUE_SKIPS[notebook] in cell.source  # the stub shows the learner the line
-                cell.source = VALUE_SKIPS[notebook]
-        cells.append(cell)
-        calls = check_calls(cell.source) if cell.cell_type == "code" else []
-        if len(calls) == 1 and calls[0].answer in ids:
-            name = calls[0].answer
-            cells.append(nbformat.v4.new_code_cell(f'{name} = course.reference("{ids[name]}")'))
-    nb.cells = cells
-    return nb
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_the_learner_notebook_runs_to_the_end_with_every_exercise_skipped(notebook):
-    nb = skipping_every_exercise(notebook)
+    nb = skipping_every_exercise(ROOT / "notebooks" / notebook)
     assert sum("course.reference(" in c.source for c in nb.cells) >= 5
     client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
     client.execute()  # raises CellExecutionError, naming the cell, if any cell fails
@@ -66,7 +33,7 @@ def test_the_learner_notebook_runs_to_the_end_with_every_exercise_skipped(notebo
 
 
 @pytest.mark.parametrize(
-    "exercise, line", [("cnn.trained_model", cnn.SKIP_LINE), ("transfer.trained_model", transfer.SKIP_LINE)]
+    "exercise, line", [("cnn.trained_model", cnn.SKIP_LINE), ("transfer.trained_model", transfer_models.SKIP_LINE)]
 )
 def test_the_feedback_for_a_model_left_none_shows_the_skip_line(exercise, line):
     assert f"To skip this exercise (no points), run `{line}`." in grade(exercise, None).feedback

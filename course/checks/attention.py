@@ -13,6 +13,7 @@ from course.checks.kit import (
     describe,
     expect,
     items,
+    part,
     value_of,
 )
 from course.grading.registry import register
@@ -75,9 +76,9 @@ def check_scaled_dot_product_attention(fn):
         out, weights = items(call(fn, *args, shown=shown), shown, 2, "(output, weights)")
         expected, expected_weights = ref.scaled_dot_product_attention(*values)
         variants = ref.attention_variants(*values)
-        weights = array(weights, f"{shown}[1]")
+        weights = array(weights, part(shown, "[1]"))
         expect(shown, weights, expected_weights, [(v[1], m) for v, m in variants], part="weights")
-        expect(shown, array(out, f"{shown}[0]"), expected, [(v[0], m) for v, m in variants], part="output")
+        expect(shown, array(out, part(shown, "[0]")), expected, [(v[0], m) for v, m in variants], part="output")
     large = [Given("numpy:array", [[30.0, 0.0], [0.0, 30.0]], name="Q")]
     large += [Given("numpy:array", [[40.0, 0.0], [0.0, 40.0]], name="K")]
     large.append(Given("numpy:array", [[1.0, 2.0], [3.0, 4.0]], name="V"))
@@ -88,8 +89,8 @@ def check_scaled_dot_product_attention(fn):
         advice = "exp overflows at scores ~850: subtract each row's largest score before np.exp (softmax unchanged)."
         raise Mistake(f"{e} {advice}", "overflow at large scores") from None
     expected, expected_weights = ref.scaled_dot_product_attention(*(a.value for a in large))
-    expect(shown, array(weights, f"{shown}[1]"), expected_weights, part="weights")
-    expect(shown, array(out, f"{shown}[0]"), expected, part="output")
+    expect(shown, array(weights, part(shown, "[1]")), expected_weights, part="weights")
+    expect(shown, array(out, part(shown, "[0]")), expected, part="output")
 
 
 @register("attention.causal_mask")

@@ -14,6 +14,7 @@ from course.checks.kit import (
     describe,
     expect,
     items,
+    part,
     value_of,
 )
 from course.grading.registry import register
@@ -55,7 +56,7 @@ def check_chain_rule_example(fn):
     for x, y, z in cases(((-2.0, 5.0, -4.0), (3.0, -1.0, 2.0), (0.5, 1.5, -3.0)), draw, draw):
         shown = describe("chain_rule_example", x, y, z)
         out = items(call(fn, x, y, z, shown=shown), shown, 4, "(f, dfdx, dfdy, dfdz)")
-        f, dfdx, dfdy, dfdz = (array(v, f"{shown}[{i}]", shape=()) for i, v in enumerate(out))
+        f, dfdx, dfdy, dfdz = (array(v, part(shown, f"[{i}]"), shape=()) for i, v in enumerate(out))
         q = x + y
         expect(shown, f, q * z, [(x + y * z, "f = (x + y) * z: mind the parentheses.")], part="f")
         local = "that is only the local gradient dq/d{0} = 1; multiply it by the upstream gradient df/dq = z."

@@ -16,6 +16,7 @@ from course.checks.kit import (
     expect,
     fmt,
     items,
+    part,
     value_of,
 )
 from course.grading.registry import register
@@ -225,4 +226,4 @@ def check_sgd_step(fn):
             hints = [(p + lr * g, SIGN + "step against the gradient: p - lr * g.")]
             hints += [(p - g, "the learning rate lr is missing: p - lr * g."), (g, "return the new parameters.")]
             hints += [(-lr * g, "return the new parameters p - lr * g, not the step.")]
-            expect(shown, array(got, f"{shown}[{i}]"), p - lr * g, hints, part=f"new params[{i}]")
+            expect(shown, array(got, part(shown, f"[{i}]")), p - lr * g, hints, part=f"new params[{i}]")

@@ -11,14 +11,14 @@ import functools
 
 import numpy as np
 
-from course.checks.shown import describe, fmt, label, value_of
+from course.checks.shown import describe, fmt, label, part, returned, value_of
 from course.grading import limits
 from course.grading.cases import Described, Given, adapter, cases, hidden, resolve
 from course.grading.engine import PRINTED, Mistake, NotImplementedYet
 
 __all__ = ["Given", "Described", "Mistake", "NotImplementedYet", "Raised", "TimedOut", "Mutated", "Unstable"]
 __all__ += ["NotFinite", "WrongShape", "WrongType", "Remote", "call", "expect", "array", "items", "same", "diagnose"]
-__all__ += ["describe", "fmt", "label", "value_of", "adapter", "cases", "hidden", "resolve"]
+__all__ += ["describe", "fmt", "label", "part", "value_of", "adapter", "cases", "hidden", "resolve"]
 
 
 class Raised(Mistake):
@@ -154,32 +154,32 @@ def call(fn, *args, name=None, wrap=None, strict=False, shown=None, convert=True
 def array(value, shown: str, *, shape=None, kind=None) -> np.ndarray:
     """`value` as a finite ndarray of the expected shape and kind ('i' integers, 'f' floats), else a Mistake."""
     if value is None:
-        raise WrongType(f"{shown} returned None: did you forget `return`?")
+        raise WrongType(f"{returned(shown)} None: did you forget `return`?")
     if isinstance(value, str | bytes | dict | limits.Opaque) or callable(value):
-        raise WrongType(f"{shown} returned {fmt(value)}; expected a number or a NumPy array.")
+        raise WrongType(f"{returned(shown)} {fmt(value)}; expected a number or a NumPy array.")
     try:
         result = np.asarray(value)
     except (ValueError, TypeError):  # e.g. a ragged list
-        raise WrongType(f"{shown} returned a {type(value).__name__} that is not an array of numbers.") from None
+        raise WrongType(f"{returned(shown)} a {type(value).__name__} that is not an array of numbers.") from None
     if result.dtype.kind not in "biuf":
-        raise WrongType(f"{shown} returned values of type {result.dtype}; expected numbers.")
+        raise WrongType(f"{returned(shown)} values of type {result.dtype}; expected numbers.")
     if result.dtype.kind == "f" and not np.all(np.isfinite(result)):
-        raise NotFinite(f"{shown} returned NaN or infinity: {fmt(result)}.")
+        raise NotFinite(f"{returned(shown)} NaN or infinity: {fmt(result)}.")
     if shape is not None and result.shape != tuple(shape):
-        raise WrongShape(f"{shown} returned shape {result.shape}, expected shape {tuple(shape)}.")
+        raise WrongShape(f"{returned(shown)} an array of shape {result.shape}, expected shape {tuple(shape)}.")
     if kind == "i" and result.dtype.kind not in "biu":
-        raise WrongType(f"{shown} returned {result.dtype} values; expected integers (use .astype(int)).")
+        raise WrongType(f"{returned(shown)} {result.dtype} values; expected integers (use .astype(int)).")
     return result
 
 
 def items(value, shown: str, n: int, what: str) -> tuple:
     """`value` as a tuple of n items, else a Mistake naming what was expected."""
     if value is None:
-        raise WrongType(f"{shown} returned None: did you forget `return`?")
+        raise WrongType(f"{returned(shown)} None: did you forget `return`?")
     if not isinstance(value, tuple | list):
-        raise WrongType(f"{shown} returned {fmt(value)}; expected a tuple {what}.")
+        raise WrongType(f"{returned(shown)} {fmt(value)}; expected a tuple {what}.")
     if len(value) != n:
-        raise WrongShape(f"{shown} returned {len(value)} values; expected a tuple {what}.")
+        raise WrongShape(f"{returned(shown)} {len(value)} values; expected a tuple {what}.")
     return tuple(value)
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course.checks.kit import Described, Given, array, call, cases, describe, expect, items, value_of
+from course.checks.kit import Described, Given, array, call, cases, describe, expect, items, part, value_of
 from course.grading.registry import register
 from course.references import backprop as ref
 
@@ -92,7 +92,7 @@ def check_mlp_backward(fn):
             ),
         ]
         for i, (name, e) in enumerate(zip(names, expected, strict=True)):
-            got = array(grads[i], f"{shown}[{i}] ({name})", shape=e.shape)
+            got = array(grads[i], part(shown, f"[{i}]", name), shape=e.shape)
             hints = [(v[i] if v is not None and v[i].shape == e.shape else None, m) for v, m in variants]
             expect(shown, got, e, hints, part=name)
 
@@ -123,7 +123,7 @@ def check_train_epoch(fn):
         rng = Given("numpy.random:default_rng", seed, name="rng")
         shown = describe("train_epoch", params, X, y, lr, batch_size, rng)
         new, loss = items(call(fn, params, X, y, lr, batch_size, rng, shown=shown), shown, 2, "(params, mean_loss)")
-        new = items(new, f"{shown}[0]", 4, "list [W1, b1, W2, b2] of the new parameters")
+        new = items(new, part(shown, "[0]"), 4, "list [W1, b1, W2, b2] of the new parameters")
         args = (value_of(params), value_of(X), value_of(y), lr, batch_size)
 
         def variant(args=args, rng=rng, **wrong):
@@ -136,7 +136,7 @@ def check_train_epoch(fn):
             (args[0], "return the updated parameters, the result of the last sgd_step, not the ones passed in."),
         ]
         for i, (name, e) in enumerate(zip(["W1", "b1", "W2", "b2"], expected_params, strict=True)):
-            got = array(new[i], f"{shown}[0][{i}] ({name})", shape=e.shape)
+            got = array(new[i], part(shown, f"[0][{i}]", name), shape=e.shape)
             expect(shown, got, e, [(v[i], message) for v, message in param_hints], part=f"new {name}")
         loss_hints = [
             (variant(loss_of="last")[1], "return the mean of all the batches' losses, not the last batch's."),
@@ -147,4 +147,6 @@ def check_train_epoch(fn):
                 "one number per batch, not weighted by batch size.",
             ),
         ]
-        expect(shown, array(loss, f"{shown}[1] (mean_loss)", shape=()), expected_loss, loss_hints, part="mean_loss")
+        expect(
+            shown, array(loss, part(shown, "[1]", "mean_loss"), shape=()), expected_loss, loss_hints, part="mean_loss"
+        )

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course.checks.kit import Described, Given, array, call, cases, describe, expect, items, value_of
+from course.checks.kit import Described, Given, array, call, cases, describe, expect, items, part, value_of
 from course.grading.registry import register
 from course.references import rnn as ref
 
@@ -104,9 +104,9 @@ def check_rnn_backward(fn):
         out = items(call(fn, *args, shown=shown), shown, 4, "(dWx, dWh, db, dh0)")
         expected = ref.rnn_backward(*values)
         variants = ref.backward_variants(*values)
-        for k, part in enumerate(("dWx", "dWh", "db", "dh0")):
-            got = array(out[k], f"{shown}[{k}] ({part})")
-            expect(shown, got, expected[k], [(v[k], message) for v, message in variants], part=part)
+        for k, name in enumerate(("dWx", "dWh", "db", "dh0")):
+            got = array(out[k], part(shown, f"[{k}]", name))
+            expect(shown, got, expected[k], [(v[k], message) for v, message in variants], part=name)
 
 
 CLIP_CASES = [
@@ -131,13 +131,13 @@ def check_clip_by_global_norm(fn):
         arrays = value_of(grads)
         expected, expected_norm = ref.clip_by_global_norm(arrays, max_norm)
         variants = ref.clip_variants(arrays, max_norm)
-        norm = array(norm, f"{shown}[1]", shape=())
+        norm = array(norm, part(shown, "[1]"), shape=())
         norm_hints = [variants[k] for k in ("after", "no_sqrt")]
         expect(shown, norm, expected_norm, norm_hints, part="global_norm")
-        clipped = items(clipped, f"{shown}[0]", len(arrays), f"of {len(arrays)} arrays, one per gradient")
+        clipped = items(clipped, part(shown, "[0]"), len(arrays), f"of {len(arrays)} arrays, one per gradient")
         for k, (got, want) in enumerate(zip(clipped, expected, strict=True)):
             hints = [(variants[v][0][k], variants[v][1]) for v in ("each", "always", "no_sqrt_scale")]
-            expect(shown, array(got, f"{shown}[0][{k}]"), want, hints, part=f"clipped[{k}]")
+            expect(shown, array(got, part(shown, f"[0][{k}]")), want, hints, part=f"clipped[{k}]")
 
 
 LSTM_NAMES = ("x_t", "h_prev", "c_prev", "W", "U", "b")
@@ -170,5 +170,5 @@ def check_lstm_cell_forward(fn):
         h, c = items(call(fn, *args, shown=shown), shown, 2, "(h_t, c_t)")
         expected = ref.lstm_cell_forward(*values)
         variants = ref.lstm_variants(*values)
-        expect(shown, array(c, f"{shown}[1]"), expected[1], [(v[1], m) for v, m in variants], part="c_t")
-        expect(shown, array(h, f"{shown}[0]"), expected[0], [(v[0], m) for v, m in variants], part="h_t")
+        expect(shown, array(c, part(shown, "[1]")), expected[1], [(v[1], m) for v, m in variants], part="c_t")
+        expect(shown, array(h, part(shown, "[0]")), expected[0], [(v[0], m) for v, m in variants], part="h_t")

@@ -14,6 +14,7 @@ from course.checks.kit import (
     describe,
     expect,
     items,
+    part,
     value_of,
 )
 from course.grading.registry import register
@@ -152,6 +153,6 @@ def check_make_windows(fn):
             (s[window:-1], "the last window is dropped: there are N - window windows, range(len(series) - window)."),
             (s[window - 1 : -1], "the target is inside its own window: y[i] = series[i + window], not X[i][-1]."),
         ]
-        expect(shown, array(y, f"{shown}[1]"), y_ref, hints, part="y")
+        expect(shown, array(y, part(shown, "[1]")), y_ref, hints, part="y")
         hints = [(X_ref[:-1], "the last window is dropped: there are N - window windows.")]
-        expect(shown, array(X, f"{shown}[0]"), X_ref, hints, part="X")
+        expect(shown, array(X, part(shown, "[0]")), X_ref, hints, part="X")

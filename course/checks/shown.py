@@ -49,6 +49,20 @@ def label(name: str, text: str) -> str:
     return f"{name}(…) on {case} (its inputs are not shown)" if case else text
 
 
+class Part(str):
+    """How feedback names one element of a call's result: the whole call, then `returned[0] (dW1)`."""
+
+
+def part(shown: str, index: str, name: str | None = None) -> Part:
+    """`shown` followed by which element of its result is meant, e.g. part(shown, "[0]", "dW1")."""
+    return Part(f"{shown}: its result{index}" + (f" ({name})" if name else ""))
+
+
+def returned(shown: str) -> str:
+    """`<call> returned` for a whole result, `<call>: its result[0] is` for one element of it."""
+    return f"{shown} is" if isinstance(shown, Part) else f"{shown} returned"
+
+
 def value_of(arg):
     """The value of a case's input: a Given built afresh, a plain (e.g. hidden) value as it is."""
     return arg.value if isinstance(arg, Given) else arg
