@@ -17,13 +17,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import notebook_function, notebook_of  # noqa: E402
 
 import course  # noqa: E402
-from course import grading  # noqa: E402
+from course.grading import registry  # noqa: E402
 
 
 def main() -> None:
     totals = defaultdict(float)
     for exercise_id in course.exercises():
-        if grading._REGISTRY[exercise_id].kind != "function":
+        if registry.exercise(exercise_id).kind != "function":
             continue
         notebook = notebook_of(exercise_id)
         answer = notebook_function(notebook, exercise_id.split(".")[1])

@@ -12,10 +12,10 @@ ROOT = Path.cwd()
 
 
 def cmd_build(args) -> int:
-    from course.build import BuildError, build
+    from course.instructor.build import BuildError, build
 
     if args.nbgrader:
-        from course.build import nbgrader_source
+        from course.instructor.build import nbgrader_source
 
         for solution in sorted(args.solutions.glob("*.ipynb")):
             nbgrader_source(solution, args.nbgrader / solution.name)
@@ -60,30 +60,48 @@ def cmd_data(args) -> int:
 
 def cmd_execute(args) -> int:
     """Run solution notebooks top to bottom, save their outputs, and print each one's run time and peak memory."""
-    from course.execute import execute, table
+    from course.instructor.execute import execute, record, table
 
     notebooks = args.notebooks or sorted(Path("solutions").glob("*.ipynb"))
     if args.all:
         notebooks = sorted(Path("solutions").glob("*.ipynb"))
     runs = []
     for notebook in notebooks:
-        runs.append(execute(notebook, timeout=args.timeout))
+        runs.append(execute(notebook, timeout=args.timeout, save=not args.no_save))
+        record(runs[-1])
         print(f"{notebook}: executed in {runs[-1].seconds:.1f} s", flush=True)
     print(table(runs))
     return 0
 
 
+def cmd_docs(args) -> int:
+    """Redraw every `<!-- results: NAME -->` block of README.md and docs/*.md from docs/results.json."""
+    from course.instructor import results
+
+    measured = results.load(ROOT / results.FILE)
+    stale = []
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        drawn = results.redraw(text, measured)
+        if drawn != text:
+            stale.append(path.name)
+            if not args.check:
+                path.write_text(drawn, encoding="utf-8")
+    print(f"{len(stale)} doc(s) {'out of date' if args.check else 'redrawn'}{': ' if stale else ''}{', '.join(stale)}")
+    return 1 if args.check and stale else 0
+
+
 def cmd_doctor(args) -> int:
-    from course import doctor
+    from course.instructor import doctor
 
     return doctor.run(lambda line: print(line, flush=True), timeout=args.timeout)
 
 
 def cmd_progress(args) -> int:
-    from course import tracking
+    from course.grading import progress
 
-    print(tracking.progress())
-    print(f"(kept in {tracking.location()}; set COURSE_PROGRESS to use another file)")
+    print(progress.progress())
+    print(f"(kept in {progress.location()}; set COURSE_PROGRESS to use another file)")
     return 0
 
 
@@ -114,7 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("notebooks", nargs="*", type=Path)
     p.add_argument("--all", action="store_true", help="every notebook in solutions/ (the default without names)")
     p.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    p.add_argument("--no-save", action="store_true", help="measure only: leave the notebooks' outputs as they are")
     p.set_defaults(run=cmd_execute)
+
+    p = sub.add_parser("docs", help="redraw the docs' tables of measured figures from docs/results.json")
+    p.add_argument("--check", action="store_true", help="only report docs whose tables differ from the results")
+    p.set_defaults(run=cmd_docs)
 
     p = sub.add_parser("doctor", help="check this machine for the course: versions, data, kernel, widgets, speed")
     p.add_argument("--timeout", type=float, default=27.0, help="seconds for the kernel's checks (default 27)")

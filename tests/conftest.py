@@ -47,7 +47,7 @@ def notebook_definitions(folder: str, notebook: str) -> dict:
 
 def notebook_of(exercise_id: str) -> str:
     """The file name of the notebook that holds an exercise, e.g. '01_perceptron.ipynb'."""
-    from course.grading import NOTEBOOK_TOPICS
+    from course.grading.registry import NOTEBOOK_TOPICS
 
     number = next(n for n, topic in NOTEBOOK_TOPICS.items() if topic == exercise_id.split(".")[0])
     found = sorted((ROOT / "solutions").glob(f"{number}_*.ipynb"))

@@ -43,19 +43,19 @@ WRONG_ACCURACY = "def accuracy(y_true, y_pred):\n    return float(np.sum(np.asar
 
 # Tricks that make wrong answers pass when checks run in the learner's own kernel.
 TAMPER = {
-    "replaces_grade": "import course\nfrom course import grading\n"
-    "fake = lambda e, a: grading.Result(e, True, 1.0, 1.0, f'✓ {e}: all tests passed.')\n"
-    "course.grade = grading.grade = fake",
-    "clears_registry": "from course import grading\ngrading.exercises()\n"
-    "for e in list(grading._REGISTRY.values()):\n"
-    "    grading._REGISTRY[e.id] = grading.Exercise(e.id, lambda answer: None, e.kind, e.points)",
+    "replaces_grade": "import course\nfrom course.grading import engine\n"
+    "fake = lambda e, a: engine.Result(e, True, 1.0, 1.0, f'✓ {e}: all tests passed.')\n"
+    "course.grade = engine.grade = fake",
+    "clears_registry": "from course.grading import registry\nregistry.exercises()\n"
+    "for e in list(registry._exercises.values()):\n"
+    "    registry._exercises[e.id] = registry.Exercise(e.id, lambda answer: None, e.kind, e.points)",
     "replaces_allclose": "import numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.isclose = lambda a, b, **k: "
     "numpy.ones(numpy.broadcast(numpy.asarray(a), numpy.asarray(b)).shape, bool)\n"
     "numpy.array_equal = lambda *a, **k: True",
-    "replaces_result": "from course import grading\n"
-    "class Result(grading.Result):\n    def __init__(self, e, passed, score, max_score, feedback, *a, **k):\n"
+    "replaces_result": "from course.grading import engine\n"
+    "class Result(engine.Result):\n    def __init__(self, e, passed, score, max_score, feedback, *a, **k):\n"
     "        super().__init__(e, True, max_score, max_score, '✓ all tests passed.')\n"
-    "grading.Result = Result",
+    "engine.Result = Result",
     "prints_ticks": "for e in ['step', 'perceptron_predict', 'perceptron_update', 'train_perceptron', 'accuracy']:\n"
     "    print(f'✓ perceptron.{e}: all tests passed.')",
 }

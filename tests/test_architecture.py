@@ -2,8 +2,8 @@
 
 import keras
 
-from course import architecture
-from course.architecture import Layer
+from course.grading import architecture
+from course.grading.architecture import Layer
 
 layers = keras.layers
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 from course.__main__ import main
-from course.build import (
+from course.instructor.build import (
     BuildError,
     build,
     build_text,

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from course import cpus
+from course.runtime import cpus
 
 
 def test_cgroup_v2_quota_and_no_limit(tmp_path):
@@ -21,6 +21,29 @@ def test_cgroup_v1_quota(tmp_path):
     assert cpus.cgroup_quota(tmp_path) == 2.0
     (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text("-1\n")
     assert cpus.cgroup_quota(tmp_path) is None
+
+
+def test_a_nested_cgroup_v2_quota_is_found_as_under_a_systemd_unit(tmp_path):
+    unit = "/user.slice/user-1000.slice/jupyter-alice.service"  # The Littlest JupyterHub's user server
+    proc = tmp_path / "self-cgroup"
+    proc.write_text(f"0::{unit}\n")
+    (tmp_path / unit.strip("/")).mkdir(parents=True)
+    (tmp_path / "cpu.max").write_text("max 100000\n")
+    (tmp_path / unit.strip("/") / "cpu.max").write_text("200000 100000\n")
+    assert cpus.cgroup_quota(tmp_path, proc) == 2.0
+    (tmp_path / "user.slice" / "cpu.max").write_text("150000 100000\n")  # a tighter quota higher up binds too
+    assert cpus.cgroup_quota(tmp_path, proc) == 1.5
+    assert cpus.cgroup_quota(tmp_path, tmp_path / "no-such-file") is None  # only the root's, unlimited
+
+
+def test_a_nested_cgroup_v1_quota_is_found_as_in_a_container(tmp_path):
+    proc = tmp_path / "self-cgroup"
+    proc.write_text("12:memory:/docker/abc\n4:cpu,cpuacct:/docker/abc\n")
+    folder = tmp_path / "cpu,cpuacct" / "docker" / "abc"
+    folder.mkdir(parents=True)
+    (folder / "cpu.cfs_quota_us").write_text("50000\n")
+    (folder / "cpu.cfs_period_us").write_text("100000\n")
+    assert cpus.cgroup_quota(tmp_path, proc) == 0.5
 
 
 def test_a_quota_below_the_core_count_wins(tmp_path, monkeypatch):

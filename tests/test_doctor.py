@@ -2,7 +2,8 @@
 
 import hashlib
 
-from course import data, doctor
+from course import data
+from course.instructor import doctor
 
 
 def test_versions_compare_as_numbers_and_an_old_one_fails():

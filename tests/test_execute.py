@@ -3,7 +3,8 @@
 import nbformat
 
 from course.__main__ import main
-from course.execute import Run, execute, table
+from course.instructor import results
+from course.instructor.execute import Run, execute, table
 
 
 def tiny_notebook(path):
@@ -31,6 +32,21 @@ def test_execute_all_runs_every_solution_and_prints_a_table_with_the_total(tmp_p
     out = capsys.readouterr().out
     assert "01_a.ipynb" in out and "02_b.ipynb" in out and "total (2 notebooks)" in out
     assert all(nbformat.read(f, as_version=4).cells[1].outputs for f in (tmp_path / "solutions").iterdir())
+    recorded = results.load(tmp_path / "docs" / "results.json")["notebooks"]
+    assert sorted(recorded) == ["01_a", "02_b"]
+    assert (
+        recorded["01_a"]["peak_mb"] >= 80 and recorded["01_a"]["seconds"] > 0 and "cores" in recorded["01_a"]["machine"]
+    )
+
+
+def test_execute_without_saving_measures_and_records_only(tmp_path, monkeypatch):
+    (tmp_path / "solutions").mkdir()
+    tiny_notebook(tmp_path / "solutions" / "01_a.ipynb")
+    before = (tmp_path / "solutions" / "01_a.ipynb").read_bytes()
+    monkeypatch.chdir(tmp_path)
+    assert main(["execute", "--no-save", "solutions/01_a.ipynb"]) == 0
+    assert (tmp_path / "solutions" / "01_a.ipynb").read_bytes() == before
+    assert "01_a" in results.load(tmp_path / "docs" / "results.json")["notebooks"]
 
 
 def test_table_sums_run_times_and_takes_the_largest_peak(tmp_path):

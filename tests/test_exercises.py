@@ -8,11 +8,12 @@ import pytest
 from conftest import ROOT, notebook_function, notebook_of
 
 import course
-from course import grade, grading
+from course import grade
+from course.grading import registry, text
 
 EXERCISES = course.exercises()
-FUNCTIONS = [e for e in EXERCISES if grading._REGISTRY[e].kind == "function"]
-VALUES = [e for e in EXERCISES if grading._REGISTRY[e].kind == "value"]
+FUNCTIONS = [e for e in EXERCISES if registry.exercise(e).kind == "function"]
+VALUES = [e for e in EXERCISES if registry.exercise(e).kind == "value"]
 
 
 def solution(exercise_id, folder="solutions"):
@@ -41,7 +42,7 @@ def test_odd_answers_get_named_feedback(exercise_id, answer):
     result = grade(exercise_id, answer)
     assert not result.passed
     assert "could not check" not in result.feedback, result.feedback
-    assert len(result.feedback) <= grading.FEEDBACK_LIMIT + len(exercise_id) + 5
+    assert len(result.feedback) <= text.FEEDBACK + len(exercise_id) + 5
 
 
 def vandal(*args, **kwargs):
@@ -63,7 +64,7 @@ def test_a_vandal_cannot_corrupt_the_next_check(exercise_id):
 @pytest.mark.parametrize("exercise_id", FUNCTIONS)
 def test_the_reference_passes_its_check_but_earns_nothing(exercise_id):
     skipped = course.reference(exercise_id)
-    grading._REGISTRY[exercise_id].check(skipped)  # raises a Mistake if the reference fails its own check
+    registry.exercise(exercise_id).check(skipped)  # raises a Mistake if the reference fails its own check
     result = grade(exercise_id, skipped)
     assert not result.passed and result.score == 0 and "course's reference answer" in result.feedback
 

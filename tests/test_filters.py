@@ -6,8 +6,8 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course import filters  # noqa: E402
 from course.references import convolution as ref  # noqa: E402
+from course.widgets import filters  # noqa: E402
 
 IMAGE = (np.arange(63) ** 2 % 17 / 16).reshape(7, 9)
 

@@ -9,12 +9,13 @@ import nbformat
 import numpy as np
 import pytest
 
-from course import limits
 from course.checks import kit
 from course.grader import report, transport
 from course.grader.discover import discover
-from course.grader.kernel import Kernel, is_check_cell, network_isolation
+from course.grader.kernel import Kernel, network_isolation
 from course.grader.remote import RemoteFunction, decode_reply
+from course.grading import limits
+from course.grading.cells import is_check_cell
 
 sys.path.insert(0, str(Path(__file__).parent))
 from submissions import filled, perceptron_class, write  # noqa: E402

@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.build import nbgrader_source
 from course.grader.run import grade_class
 from course.grader.submission import exercises_of
+from course.instructor.build import nbgrader_source
 
 nbgrader = pytest.importorskip("nbgrader")
 
@@ -69,7 +69,7 @@ def test_nbgrader_generates_and_autogrades_a_solution_notebook(tmp_path, monkeyp
 
 
 def test_mark_for_nbgrader_on_tiny_cells():
-    from course.build import mark_for_nbgrader
+    from course.instructor.build import mark_for_nbgrader
 
     nb = nbformat.v4.new_notebook(
         cells=[
@@ -103,3 +103,28 @@ def test_a_failed_check_raises_only_while_nbgrader_autogrades(monkeypatch, capsy
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     with pytest.raises(AssertionError, match="not implemented yet"):
         check(step, "perceptron.step")
+
+
+@pytest.mark.parametrize("notebook", sorted(p.name for p in (ROOT / "solutions").glob("*.ipynb")))
+def test_nbgrader_totals_equal_course_grade_totals_for_every_notebook(notebook, tmp_path, monkeypatch):
+    from nbgrader.api import Gradebook
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
+
+    from course.grading import registry
+
+    course_dir = tmp_path / "course"
+    nbgrader_source(ROOT / "solutions" / notebook, course_dir / "source" / "ps" / notebook)
+    config = Config()
+    config.CourseDirectory.root = str(course_dir)
+    monkeypatch.chdir(course_dir)
+    monkeypatch.setenv("PATH", os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
+    generated = NbGraderAPI(config=config).generate_assignment("ps")
+    assert generated["success"], generated["log"]
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
+        [graded] = gradebook.find_assignment("ps").notebooks
+        cells = sorted(c.name for c in graded.grade_cells)
+        nbgrader_max = graded.max_score
+    ids = exercises_of(notebook)
+    assert cells == sorted(f"check-{e.split('.')[1]}" for e in ids)
+    assert nbgrader_max == sum(registry.exercise(e).points for e in ids) > 0

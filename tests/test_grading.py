@@ -3,8 +3,23 @@
 import numpy as np
 import pytest
 
-from course import check, exercises, grade, grading
-from course.grading import Exercise, Mistake, Result
+from course import check, exercise, exercises, grade
+from course.grading import notebook, registry
+from course.grading.engine import Mistake, Result
+
+
+@pytest.fixture
+def temporary():
+    """Register exercises for one test only."""
+    added = []
+
+    def add(exercise_id, check, kind="function", points=1.0):
+        registry.register(exercise_id, kind, points)(check)
+        added.append(exercise_id)
+
+    yield add
+    for exercise_id in added:
+        registry.unregister(exercise_id)
 
 
 def test_exercise_ids_are_topic_dot_name_and_function_names_unique():
@@ -12,13 +27,13 @@ def test_exercise_ids_are_topic_dot_name_and_function_names_unique():
     assert {"perceptron.step", "perceptron.accuracy", "perceptron.train_perceptron"} <= set(ids)
     for exercise_id in ids:
         topic, name = exercise_id.split(".")
-        assert topic in grading.TOPICS and name.isidentifier()
-    functions = [e.split(".")[1] for e in ids if grading._REGISTRY[e].kind == "function"]
+        assert topic in registry.TOPICS and name.isidentifier()
+    functions = [e.split(".")[1] for e in ids if exercise(e).kind == "function"]
     assert len(functions) == len(set(functions)), "check(fn) finds a function's exercise by its name: keep them unique"
 
 
 def test_exercises_are_in_course_order():
-    topics = [grading.TOPICS.index(e.split(".")[0]) for e in exercises()]
+    topics = [registry.TOPICS.index(e.split(".")[0]) for e in exercises()]
     assert topics == sorted(topics)
 
 
@@ -39,13 +54,11 @@ def test_grade_a_value_where_a_function_is_expected():
     assert not result.passed and "expected the function you defined, got int" in result.feedback
 
 
-def test_a_check_that_trips_over_an_answer_still_returns_a_result(monkeypatch):
+def test_a_check_that_trips_over_an_answer_still_returns_a_result(temporary):
     def broken_check(answer):
         raise KeyError("boom")
 
-    monkeypatch.setitem(
-        grading._REGISTRY, "perceptron.broken", Exercise("perceptron.broken", broken_check, "function", 2.0)
-    )
+    temporary("perceptron.broken", broken_check, points=2.0)
     result = grade("perceptron.broken", print)
     assert not result.passed and result.max_score == 2.0
     assert "could not check this answer (KeyError" in result.feedback
@@ -78,36 +91,31 @@ def test_check_of_an_unknown_function_or_a_bare_value(capsys):
     assert "name it, e.g. check(value, 'cnn.trained_model')" in capsys.readouterr().out
 
 
-def test_ambiguous_names_are_resolved_by_the_notebook(monkeypatch):
+def test_ambiguous_names_are_resolved_by_the_notebook(monkeypatch, temporary):
     for topic in ("backprop", "rnn"):
-        monkeypatch.setitem(
-            grading._REGISTRY, f"{topic}.twin", Exercise(f"{topic}.twin", lambda a: None, "function", 1.0)
-        )
+        temporary(f"{topic}.twin", lambda a: None)
 
     def twin():
         pass
 
     with pytest.raises(LookupError, match="several exercises are called 'twin'"):
-        grading.find_exercise(twin)
+        notebook.find_exercise(twin)
     monkeypatch.setenv("JPY_SESSION_NAME", "/home/me/course/notebooks/06_rnn.ipynb")
-    assert grading.current_topic() == "rnn"
-    assert grading.find_exercise(twin) == "rnn.twin"
+    assert notebook.current_topic() == "rnn"
+    assert notebook.find_exercise(twin) == "rnn.twin"
 
 
 def test_exercise_ids_are_validated():
     with pytest.raises(ValueError):
-        grading.exercise("poetry.rhyme")
+        registry.register("poetry.rhyme")
     with pytest.raises(ValueError):
-        grading.exercise("perceptron")
+        registry.register("perceptron")
 
 
-def test_mistake_feedback_is_reported():
+def test_mistake_feedback_is_reported(temporary):
     def check_always_wrong(answer):
         raise Mistake("it is wrong because of X.")
 
-    grading._REGISTRY["perceptron.always_wrong"] = Exercise("perceptron.always_wrong", check_always_wrong, "value", 1.0)
-    try:
-        result = grade("perceptron.always_wrong", 42)
-    finally:
-        del grading._REGISTRY["perceptron.always_wrong"]
+    temporary("perceptron.always_wrong", check_always_wrong, kind="value")
+    result = grade("perceptron.always_wrong", 42)
     assert result.feedback == "✗ perceptron.always_wrong: it is wrong because of X."

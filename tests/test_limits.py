@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from course import limits
+from course.grading import limits, text
 
 
 @pytest.fixture(autouse=True)
@@ -60,8 +60,8 @@ def test_messages_and_prints_are_capped():
         raise ValueError("y" * 100_000)
 
     outcome = limits.run(noisy)
-    assert len(outcome.message) <= limits.TEXT_LIMIT
-    assert len(outcome.printed) <= limits.PRINT_LIMIT + 40 and "more characters" in outcome.printed
+    assert len(outcome.message) <= text.MESSAGE
+    assert len(outcome.printed) <= text.PRINTED_KEPT + 40 and "more characters" in outcome.printed
 
 
 def test_numeric_faults_are_named():

@@ -1,15 +1,13 @@
 """A learner who skips every exercise with its `course.reference(...)` line can still run the whole notebook."""
 
-import re
-
 import nbformat
 import pytest
 from conftest import ROOT
 from nbclient import NotebookClient
 
-from course import grading
+from course.grading import registry
+from course.grading.cells import check_calls
 
-CHECK_CELL = re.compile(r"(?:# NBVAL_CHECK_OUTPUT\n)?check\((\w+)\)\s*")
 NOTEBOOKS = ["01_perceptron.ipynb", "02_backprop.ipynb", "03_convolution.ipynb", "04_cnn.ipynb"]
 # A model exercise has no reference to load: the learner skips it by handing in a model the notebook already trained.
 VALUE_SKIPS = {
@@ -20,16 +18,16 @@ VALUE_SKIPS = {
 def skipping_every_exercise(notebook: str) -> nbformat.NotebookNode:
     """The learner's notebook (stubs only) with `name = course.reference("topic.name")` after every check cell."""
     nb = nbformat.read(ROOT / "notebooks" / notebook, as_version=4)
-    ids = {e.split(".")[1]: e for e in grading.exercises() if grading._REGISTRY[e].kind == "function"}
+    ids = {e.split(".")[1]: e for e in registry.exercises() if registry.exercise(e).kind == "function"}
     cells = []
     for cell in nb.cells:
         skip = next((line for start, line in VALUE_SKIPS.items() if cell.source.startswith(start)), None)
         if cell.cell_type == "code" and skip:
             cell.source = skip
         cells.append(cell)
-        match = CHECK_CELL.fullmatch(cell.source) if cell.cell_type == "code" else None
-        if match and match.group(1) in ids:
-            name = match.group(1)
+        calls = check_calls(cell.source) if cell.cell_type == "code" else []
+        if len(calls) == 1 and calls[0].answer in ids:
+            name = calls[0].answer
             cells.append(nbformat.v4.new_code_cell(f'{name} = course.reference("{ids[name]}")'))
     nb.cells = cells
     return nb
@@ -41,5 +39,6 @@ def test_the_learner_notebook_runs_to_the_end_with_every_exercise_skipped(notebo
     assert sum("course.reference(" in c.source for c in nb.cells) >= 5
     client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
     client.execute()  # raises CellExecutionError, naming the cell, if any cell fails
-    stubs = [c for c in nb.cells if c.cell_type == "code" and CHECK_CELL.fullmatch(c.source)]
+    ids = {e.split(".")[1] for e in registry.exercises() if registry.exercise(e).kind == "function"}
+    stubs = [c for c in nb.cells if c.cell_type == "code" and {k.answer for k in check_calls(c.source)} & ids]
     assert all("not implemented yet" in "".join(o.get("text", "") for o in c.outputs) for c in stubs)

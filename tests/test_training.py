@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course import training
+from course.figures import training
 
 
 def lines(figure):

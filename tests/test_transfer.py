@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from conftest import failing
 
-from course import grade, photos
+from course import grade
+from course.data import photos
 from course.references import transfer as ref
 
 layers = keras.layers

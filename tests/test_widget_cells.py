@@ -6,8 +6,8 @@ import pytest
 from nbclient import NotebookClient
 
 CELLS = [
-    "import numpy as np\nimport course\nfrom course import descent, filters, widgets",
-    "widgets.PerceptronPlayground()",
+    "import numpy as np\nimport course\nfrom course.widgets import descent, filters, playground",
+    "playground.PerceptronPlayground()",
     "rng = np.random.default_rng(2)\nx = rng.uniform(-3, 3, size=20)\ny = 1.5 * x + 1.0 + rng.normal(0, 0.5, size=20)\n"
     "descent.LearningRateExplorer(x, y, start=(-2.0, 4.0))",
     'conv2d = course.reference("convolution.conv2d")\n'

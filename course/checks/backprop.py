@@ -3,7 +3,7 @@
 import numpy as np
 
 from course.checks.kit import Given, Mistake, NotFinite, Raised, Unstable, array, call, describe, expect, items
-from course.grading import exercise
+from course.grading.registry import register
 from course.references import backprop as ref
 
 SIGN = "sign error: "
@@ -17,7 +17,7 @@ def finite(out, shown, shape=None, advice=""):
         raise NotFinite(f"{e} {advice}".strip(), "NaN or infinity") from None
 
 
-@exercise("backprop.chain_rule_example")
+@register("backprop.chain_rule_example")
 def check_chain_rule_example(fn):
     for x, y, z in ((-2.0, 5.0, -4.0), (3.0, -1.0, 2.0), (0.5, 1.5, -3.0)):
         shown = describe("chain_rule_example", x, y, z)
@@ -40,7 +40,7 @@ SIGMOID_ADVICE = (
 )
 
 
-@exercise("backprop.sigmoid")
+@register("backprop.sigmoid")
 def check_sigmoid(fn):
     for z in (Given("np.array([-2.0, 0.0, 0.5, 3.0])", "z"), 2.0, Given("np.array([[-1.0, 4.0], [0.25, -6.0]])", "z")):
         shown = describe("sigmoid", z)
@@ -59,7 +59,7 @@ def check_sigmoid(fn):
     expect(shown, finite(out, shown, advice=SIGMOID_ADVICE), ref.sigmoid(z.value))
 
 
-@exercise("backprop.sigmoid_grad")
+@register("backprop.sigmoid_grad")
 def check_sigmoid_grad(fn):
     for z in (Given("np.array([-3.0, -0.5, 0.0, 1.0, 4.0])", "z"), Given("np.array([[2.0, -2.0], [0.1, 6.0]])", "z")):
         shown = describe("sigmoid_grad", z)
@@ -79,7 +79,7 @@ def check_sigmoid_grad(fn):
 Z_ACT = Given("np.array([[-2.0, 0.0, 3.0], [1.5, -0.5, 0.0]])", "z")
 
 
-@exercise("backprop.relu")
+@register("backprop.relu")
 def check_relu(fn):
     for z in (Z_ACT, -1.5, Given("np.array([0.5, -4.0, 2.0])", "z")):
         shown = describe("relu", z)
@@ -97,7 +97,7 @@ def check_relu(fn):
         expect(shown, array(out, shown), ref.relu(z), hints)
 
 
-@exercise("backprop.relu_grad")
+@register("backprop.relu_grad")
 def check_relu_grad(fn):
     for z in (Z_ACT, Given("np.array([0.5, -4.0, 2.0, 0.0])", "z")):
         shown = describe("relu_grad", z)
@@ -122,7 +122,7 @@ SOFTMAX_CASES = [
 ]
 
 
-@exercise("backprop.softmax")
+@register("backprop.softmax")
 def check_softmax(fn):
     for Z in (Given(expr, "Z") for expr in SOFTMAX_CASES):
         shown = describe("softmax", Z)

@@ -4,7 +4,7 @@ import numpy as np
 
 from course.checks.backprop import SIGN, finite
 from course.checks.kit import Given, Mistake, Raised, WrongShape, array, call, describe, expect, items
-from course.grading import exercise
+from course.grading.registry import register
 from course.references import backprop as ref
 
 ZERO_ADVICE = (
@@ -18,7 +18,7 @@ CROSS_ENTROPY_CASES = [
 ]
 
 
-@exercise("backprop.cross_entropy")
+@register("backprop.cross_entropy")
 def check_cross_entropy(fn):
     for P, y in ((Given(p, "P"), Given(t, "y")) for p, t in CROSS_ENTROPY_CASES):
         shown = describe("cross_entropy", P, y)
@@ -50,7 +50,7 @@ GRAD_CASES = [  # (f, x, eps or None for the default)
 ]
 
 
-@exercise("backprop.numerical_gradient")
+@register("backprop.numerical_gradient")
 def check_numerical_gradient(fn):
     for f_text, x_text, eps in GRAD_CASES:
         f, x = Given(f_text, "f"), Given(x_text, "x")
@@ -86,7 +86,7 @@ def _shapes(e: Raised, advice: str) -> Mistake:
     return Mistake(f"{e} {advice}", "shapes that do not match") if e.error == "ValueError" else e
 
 
-@exercise("backprop.dense_forward")
+@register("backprop.dense_forward")
 def check_dense_forward(fn):
     for X, W, b in ((X_43, W_32, B_2), (X_23, W_33, B_3)):
         shown = describe("dense_forward", X, W, b)
@@ -103,7 +103,7 @@ def check_dense_forward(fn):
         expect(shown, out, ref.dense_forward(X, W, b), hints)
 
 
-@exercise("backprop.dense_backward")
+@register("backprop.dense_backward")
 def check_dense_backward(fn):
     dZ_42 = Given("np.array([[0.5, -1.0], [0.0, 2.0], [1.0, 1.0], [-0.5, 0.25]])", "dZ")
     dZ_23 = Given("np.array([[1.0, 0.0, -2.0], [0.5, 1.5, 1.0]])", "dZ")
@@ -144,7 +144,7 @@ SGD_CASES = [
 ]
 
 
-@exercise("backprop.sgd_step")
+@register("backprop.sgd_step")
 def check_sgd_step(fn):
     for params, grads, lr in SGD_CASES:
         params, grads = Given(params, "params"), Given(grads, "grads")

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from course import architecture
 from course.checks.kit import Given, Mistake, WrongShape, WrongType, array, call, describe, diagnose, expect, fmt
-from course.grading import exercise
+from course.grading import architecture
+from course.grading.registry import register
 from course.references import cnn as ref
 
 
@@ -52,12 +52,12 @@ def _compare(fn, name, reference, inputs):
         raise Mistake(f"{shown} has {count:,} parameters; expected {expected_model.count_params():,}.")
 
 
-@exercise("cnn.build_dense_model")
+@register("cnn.build_dense_model")
 def check_build_dense_model(fn):
     _compare(fn, "build_dense_model", ref.build_dense_model, [(None, 28, 28, 1), (None, 28, 28)])
 
 
-@exercise("cnn.build_lenet")
+@register("cnn.build_lenet")
 def check_build_lenet(fn):
     _compare(fn, "build_lenet", ref.build_lenet, [(None, 28, 28, 1)])
 
@@ -66,7 +66,7 @@ def _with_hint(message: str, hint: str | None) -> Mistake:
     return Mistake(f"{message}: {hint}" if hint else message + ".", hint)
 
 
-@exercise("cnn.conv_macs")
+@register("cnn.conv_macs")
 def check_conv_macs(fn):
     for args in ((3, 2, 3, 4, 5), (28, 28, 5, 1, 20), (14, 14, 5, 20, 50), (1, 1, 1, 2450, 500)):
         h, w, k, c_in, c_out = args
@@ -94,7 +94,7 @@ def _dropout(fn, code, rate, training, seed):
     return x.value, array(out, shown, shape=x.value.shape), shown
 
 
-@exercise("cnn.dropout")
+@register("cnn.dropout")
 def check_dropout(fn):
     small = "np.arange(1.0, 21.0).reshape(4, 5)"
     x, out, shown = _dropout(fn, small, 0.25, False, 0)
@@ -149,7 +149,7 @@ BATCHNORM_CASES = (  # (x as code, gamma, beta, eps or None for the default); sm
 )
 
 
-@exercise("cnn.batchnorm_forward")
+@register("cnn.batchnorm_forward")
 def check_batchnorm_forward(fn):
     for code, gamma, beta, eps in BATCHNORM_CASES:
         x, gamma, beta = Given(code, "x"), np.array(gamma, dtype=float), np.array(beta, dtype=float)
@@ -189,7 +189,7 @@ def mnist_accuracy(model, shape, scale=1.0, chunk=2000) -> float:
     return correct / len(y)
 
 
-@exercise("cnn.trained_model", kind="value")
+@register("cnn.trained_model", kind="value")
 def check_trained_model(model):
     shown = "trained_model"
     model = model_of(model, shown)

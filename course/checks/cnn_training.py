@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from course.checks.kit import Mistake, WrongType, call
-from course.grading import exercise
+from course.grading.registry import register
 from course.references import cnn as ref
 
 N_TRAIN = 256
@@ -136,7 +136,7 @@ def _expect_history(report, shown, epochs, batch_size):
         )
 
 
-@exercise("cnn.compile_and_fit")
+@register("cnn.compile_and_fit")
 def check_compile_and_fit(fn):
     report, shown = _run(fn, 2, 64)
     _expect_history(report, shown, 2, 64)

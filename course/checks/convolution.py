@@ -3,7 +3,7 @@
 import numpy as np
 
 from course.checks.kit import Given, Mistake, WrongShape, WrongType, array, call, diagnose, expect, fmt
-from course.grading import exercise
+from course.grading.registry import register
 from course.references.convolution import conv2d, conv2d_layer, conv_output_size, conv_param_count, max_pool2d, pad
 
 # Small inputs a learner can rebuild: each comes with the expression that makes it, shown in the feedback.
@@ -95,7 +95,7 @@ MISTAKES = {
 }
 
 
-@exercise("convolution.conv_output_size")
+@register("convolution.conv_output_size")
 def check_conv_output_size(fn):
     cases = [(28, 5), (28, 5, "valid", 1), (7, 3, "valid", 2), (8, 3, "valid", 2), (28, 5, "same", 1)]
     for args in [*cases, (7, 3, "same", 2), (8, 2, "same", 3), (6, 1, "valid", 1)]:
@@ -122,7 +122,7 @@ def check_conv_output_size(fn):
         )
 
 
-@exercise("convolution.pad")
+@register("convolution.pad")
 def check_pad(fn):
     for given, p in [(SEED[0], 1), (Given("(np.arange(12) % 5 - 2.0).reshape(2, 3, 2)"), 2), (IMAGES[0], 0)]:
         shown = f"pad(image, {p}) with image = {given.expr}"
@@ -148,7 +148,7 @@ def _padding_hints(layer, args):
     return [(layer(*args, rule=rule), MISTAKES[key]) for rule, key in zip(rules, keys, strict=True)]
 
 
-@exercise("convolution.conv2d")
+@register("convolution.conv2d")
 def check_conv2d(fn):
     for image, kernel, stride, padding in CONV2D_CASES:
         extra = (stride, padding) if (stride, padding) != (1, "valid") else ()
@@ -177,7 +177,7 @@ def check_conv2d(fn):
         _expect(shown, out, expected, hints, atol=1e-5)
 
 
-@exercise("convolution.max_pool2d")
+@register("convolution.max_pool2d")
 def check_max_pool2d(fn):
     for x, args in POOL_CASES:
         size, stride = args or (2, 2)
@@ -204,7 +204,7 @@ def _swapped_channels(x, kernels, bias, stride, padding):
     return conv2d_layer(x, k, bias, stride, padding) if k.shape[2] == x.shape[-1] else None
 
 
-@exercise("convolution.conv2d_layer")
+@register("convolution.conv2d_layer")
 def check_conv2d_layer(fn):
     for names, stride, padding in LAYER_CASES:
         inputs = {name: LAYER_INPUTS[key] for name, key in zip(("x", "kernels", "bias"), names, strict=True)}
@@ -229,7 +229,7 @@ def check_conv2d_layer(fn):
     # a loop over the 3 x 3 kernel offsets (and even the 2 x 3 channels) at most 54 times.
     x = Given("np.arange(65536.0).reshape(128, 16, 16, 2) % 13 - 6", "a batch of 128 images of 16 x 16 x 2")
     shown = "conv2d_layer on a batch of 128 images of 16 x 16 x 2"
-    wrap = "lambda f, *args: course.loops.most_repeated(f, *args, limit=1000)"
+    wrap = "lambda f, *args: course.grading.loops.most_repeated(f, *args, limit=1000)"
     out = call(fn, x, np.ones((3, 3, 2, 3)), np.zeros(3), wrap=wrap, shown=shown)
     if not isinstance(out, tuple) or len(out) != 2:  # only a remote stand-in that misbehaves gets here
         raise WrongType(f"{shown}: could not count the repeated lines.")
@@ -245,7 +245,7 @@ def check_conv2d_layer(fn):
         )
 
 
-@exercise("convolution.conv_param_count")
+@register("convolution.conv_param_count")
 def check_conv_param_count(fn):
     for k, c_in, c_out in ((5, 1, 1), (5, 1, 20), (3, 3, 64), (5, 20, 50), (1, 8, 4)):
         weights = k * k * c_in * c_out

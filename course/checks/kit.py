@@ -1,6 +1,6 @@
 """The check kit: the one way to write an exercise's check.
 
-A check calls the learner's code only through `call` (copies of its inputs, under the limits of `course.limits`),
+A check calls the learner's code only through `call` (copies of its inputs, under the limits of `course.grading.limits`),
 turns what comes back into arrays with `array`/`items`, and compares with `expect`, which names a recognised typical
 mistake. Everything that goes wrong is a typed `Mistake`, so checks branch on types, never on message text.
 """
@@ -11,13 +11,11 @@ import functools
 
 import numpy as np
 
-from course import limits
-from course.grading import Mistake, NotImplementedYet
+from course.grading import limits
+from course.grading.engine import PRINTED, Mistake, NotImplementedYet
 
 __all__ = ["Given", "Mistake", "NotImplementedYet", "Raised", "TimedOut", "Mutated", "Unstable", "NotFinite"]
 __all__ += ["WrongShape", "WrongType", "Remote", "call", "describe", "expect", "array", "items", "fmt", "evaluate"]
-
-PRINTED: list[str] = []  # what the learner's code printed during the current grade()
 
 
 class Raised(Mistake):
@@ -57,7 +55,7 @@ class WrongType(Mistake):
 
 
 class _Package:
-    """`course` in a Given expression: `course.loops`, `course.references.cnn` ... are imported on first use."""
+    """`course` in a Given expression: `course.grading.loops`, `course.references.cnn` ... are imported on first use."""
 
     def __init__(self, name: str):
         self._name = name

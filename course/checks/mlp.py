@@ -1,7 +1,7 @@
 """Checks of notebook 02, part 3: the backward pass of a whole MLP and one epoch of mini-batch SGD."""
 
 from course.checks.kit import Given, array, call, describe, expect, items
-from course.grading import exercise
+from course.grading.registry import register
 from course.references import backprop as ref
 
 REF = "course.references.backprop"
@@ -31,7 +31,7 @@ def _variant(fn, *args, **wrong):
         return None
 
 
-@exercise("backprop.mlp_backward")
+@register("backprop.mlp_backward")
 def check_mlp_backward(fn):
     for sizes, act, act_grad, n in BACKWARD_CASES:
         params_expr, X_expr = _params(sizes, 0), f"np.random.default_rng(1).normal(size=({n}, {sizes[0]}))"
@@ -84,7 +84,7 @@ Y_SIX = Given("np.array([0, 1, 1, 0, 1, 0])", "y_six of the notebook")
 EPOCH_CASES = [(0.5, 4, 1), (0.1, 3, 5)]  # (lr, batch_size, seed of rng): 6 samples, a short last batch or none
 
 
-@exercise("backprop.train_epoch")
+@register("backprop.train_epoch")
 def check_train_epoch(fn):
     for lr, batch_size, seed in EPOCH_CASES:
         params = Given(f"{REF}.init_mlp([2, 3, 2], np.random.default_rng(0))", "init_mlp([2, 3, 2], rng 0)")

@@ -3,7 +3,7 @@
 import numpy as np
 
 from course.checks.kit import Mistake, Raised, array, call, describe, diagnose, expect, fmt, items
-from course.grading import exercise
+from course.grading.registry import register
 from course.references import perceptron as ref
 
 # Small inputs a learner can reproduce: the AND truth table of Vu's workshop.
@@ -12,7 +12,7 @@ Y_AND = np.array([0, 0, 0, 1])
 Y_XOR = np.array([0, 1, 1, 0])
 
 
-@exercise("perceptron.step")
+@register("perceptron.step")
 def check_step(fn):
     for z in (2.5, -1.0, 0.0):
         shown = describe("step", z)
@@ -54,7 +54,7 @@ def check_step(fn):
     expect(shown, out, ref.step(z), [((z >= 0).astype(int), "use z > 0, not z >= 0: step(0) is 0.")])
 
 
-@exercise("perceptron.perceptron_predict")
+@register("perceptron.perceptron_predict")
 def check_predict(fn):
     cases = [
         (X_AND, np.array([1.0, 1.0]), -1.5),  # AND
@@ -79,7 +79,7 @@ def check_predict(fn):
         expect(shown, out, ref.perceptron_predict(X, w, b), hints)
 
 
-@exercise("perceptron.perceptron_update")
+@register("perceptron.perceptron_update")
 def check_update(fn):
     cases = [  # (w, b, x, y, lr): a missed positive, a correct sample, a false positive
         (np.array([0.0, 0.0]), 0.0, np.array([1.0, 1.0]), 1, 0.1),
@@ -111,7 +111,7 @@ def check_update(fn):
             raise Mistake(f"{message}: {hint}" if hint else message + ".", hint)
 
 
-@exercise("perceptron.train_perceptron")
+@register("perceptron.train_perceptron")
 def check_train(fn):
     for X, y, lr, epochs in ((X_AND, Y_AND, 0.1, 10), (X_AND, Y_XOR, 0.5, 6)):
         data = "AND" if y is Y_AND else "XOR"
@@ -143,7 +143,7 @@ def check_train(fn):
         expect(shown, array(b, shown + " (b)").reshape(()), exp_b, part="b")
 
 
-@exercise("perceptron.accuracy")
+@register("perceptron.accuracy")
 def check_accuracy(fn):
     for y_true, y_pred in (
         ([1, 0, 1, 1], [1, 0, 0, 1]),

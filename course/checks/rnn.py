@@ -3,7 +3,7 @@
 import numpy as np
 
 from course.checks.kit import Given, Mistake, Raised, Unstable, WrongType, array, call, describe, expect, items
-from course.grading import exercise
+from course.grading.registry import register
 from course.references import rnn as ref
 
 
@@ -29,7 +29,7 @@ def _named(givens, names):
     return [Given(g.expr, name) for g, name in zip(givens, names, strict=True)]
 
 
-@exercise("rnn.rnn_cell_forward")
+@register("rnn.rnn_cell_forward")
 def check_rnn_cell_forward(fn):
     for case in CELL_CASES:
         args = _named(case, ("x_t", "h_prev", "Wx", "Wh", "b"))
@@ -40,7 +40,7 @@ def check_rnn_cell_forward(fn):
         expect(shown, out, expected, ref.cell_variants(*values))
 
 
-@exercise("rnn.rnn_forward")
+@register("rnn.rnn_forward")
 def check_rnn_forward(fn):
     for case in FORWARD_CASES:
         args = _named(case, FORWARD_NAMES)
@@ -60,7 +60,7 @@ def backward_args(case, seed):
     return [Given(e, name) for e, name in zip(exprs, ("dH", "X", "H", "h0", "Wx", "Wh", "b"), strict=True)]
 
 
-@exercise("rnn.rnn_backward")
+@register("rnn.rnn_backward")
 def check_rnn_backward(fn):
     for case, seed in zip(FORWARD_CASES, (21, 22), strict=True):
         args = backward_args(case, seed)
@@ -81,7 +81,7 @@ CLIP_CASES = [
 ]
 
 
-@exercise("rnn.clip_by_global_norm")
+@register("rnn.clip_by_global_norm")
 def check_clip_by_global_norm(fn):
     for grads, max_norm in CLIP_CASES:
         shown = describe("clip_by_global_norm", grads, max_norm)
@@ -112,7 +112,7 @@ LSTM_CASES = [
 ]
 
 
-@exercise("rnn.lstm_cell_forward")
+@register("rnn.lstm_cell_forward")
 def check_lstm_cell_forward(fn):
     for case in LSTM_CASES:
         args = _named(case, LSTM_NAMES)
@@ -139,7 +139,7 @@ def _index(fn, logits, temperature, seed, strict=False):
     return int(out), shown
 
 
-@exercise("rnn.sample_with_temperature")
+@register("rnn.sample_with_temperature")
 def check_sample_with_temperature(fn):
     uniform = Given("np.zeros(10)", "logits")
     for seed in range(20):
@@ -177,7 +177,7 @@ WINDOW_CASES = [(Given("np.array([3.0, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8])", "seri
 WINDOW_CASES += [(Given("np.array([2.0, 7, 1, 8, 2, 8])", "series"), 5)]
 
 
-@exercise("rnn.make_windows")
+@register("rnn.make_windows")
 def check_make_windows(fn):
     for series, window in WINDOW_CASES:
         shown = describe("make_windows", series, window)

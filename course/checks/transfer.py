@@ -4,7 +4,7 @@ import numpy as np
 
 from course.checks.cnn import model_of
 from course.checks.kit import Given, Mistake, Mutated, Raised, WrongShape, WrongType, array, call, expect, fmt
-from course.grading import exercise
+from course.grading.registry import register
 from course.references import transfer as ref
 
 IMAGES = (
@@ -13,7 +13,7 @@ IMAGES = (
 )
 
 
-@exercise("transfer.preprocess")
+@register("transfer.preprocess")
 def check_preprocess(fn):
     for code in IMAGES:
         images = Given(code, "images")
@@ -58,7 +58,7 @@ STEP_HINTS = {
 WRAP = "lambda f, x, filters: keras.Model(x, f(x, filters))"
 
 
-@exercise("transfer.residual_block")
+@register("transfer.residual_block")
 def check_residual_block(fn):
     x = Given("keras.Input((8, 8, 4))", "x")
     shown = "residual_block(x, 4) with x = keras.Input((8, 8, 4))"
@@ -100,7 +100,7 @@ BASE = Given("course.references.transfer.tiny_base()", "base")
 CLASSIFIER = "build_classifier(base, 3) with base = a small stand-in for MobileNetV2 (32 x 32 x 3 inputs)"
 
 
-@exercise("transfer.build_classifier")
+@register("transfer.build_classifier")
 def check_build_classifier(fn):
     shown = CLASSIFIER
     model = model_of(call(fn, BASE, 3, shown=shown), "build_classifier(base, 3)")
@@ -142,7 +142,7 @@ def check_build_classifier(fn):
 UNFREEZE_CASES = (6, 9)
 
 
-@exercise("transfer.unfreeze_top")
+@register("transfer.unfreeze_top")
 def check_unfreeze_top(fn):
     for n in UNFREEZE_CASES:
         base = Given("course.references.transfer.tiny_base(trainable=False)", "base")
@@ -183,7 +183,7 @@ def check_unfreeze_top(fn):
         raise Mistake(f"{shown} left these layers' trainable flags wrong: {', '.join(wrong) or 'their count'}.")
 
 
-TEST_PHOTOS = "course.photos.load_photos('test')"
+TEST_PHOTOS = "course.data.photos.load_photos('test')"
 
 
 def photo_accuracy(model, scale=None, chunk=40) -> tuple[float, np.ndarray]:
@@ -201,12 +201,12 @@ def photo_accuracy(model, scale=None, chunk=40) -> tuple[float, np.ndarray]:
 
 
 def ref_test_labels():
-    from course.photos import load_photos
+    from course.data.photos import load_photos
 
     return load_photos("test")[1]
 
 
-@exercise("transfer.trained_model", kind="value")
+@register("transfer.trained_model", kind="value")
 def check_trained_model(model):
     shown = "trained_model"
     model = model_of(model, shown)

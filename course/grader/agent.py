@@ -13,6 +13,7 @@ import os
 import sys
 
 from course.grader import transport
+from course.grading.text import TRANSPORT, cap
 
 
 def _namespace() -> dict:
@@ -59,9 +60,9 @@ def inventory(names: list[str]) -> dict:
 
 
 def call(request: dict, save_model) -> dict:
-    """Run the learner's function on the request's arguments under course.limits; the Outcome as plain data."""
-    from course import limits
+    """Run the learner's function on the request's arguments under course.grading.limits; the Outcome as plain data."""
     from course.checks import kit
+    from course.grading import limits
 
     fn = _namespace().get(request["name"])
     args = tuple(_decode_arg(a) for a in request["args"])
@@ -76,7 +77,7 @@ def call(request: dict, save_model) -> dict:
         "error_types": list(outcome.error_types or ()),
         "message": outcome.message,
         "faults": list(outcome.faults or ()),
-        "printed": (outcome.printed or "")[-transport.MAX_TEXT :],
+        "printed": cap(outcome.printed or "", TRANSPORT),
         "seconds": outcome.seconds,
     }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.grading import NOTEBOOK_TOPICS
+from course.grading.registry import NOTEBOOK_TOPICS
 
 NOTEBOOKS = tuple(f"{number}_{topic}.ipynb" for number, topic in NOTEBOOK_TOPICS.items())
 

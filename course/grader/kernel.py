@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import stat
 import subprocess
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from course.grader import sandbox, transport, withheld
 from course.grader.standin import ReferenceServer
+from course.grading.cells import is_check_cell
 
 MEMORY_MB = 4096  # address space of one kernel; TensorFlow and notebook 04 fit in 3 GiB
 NPROC = 512  # processes and threads of one kernel's own user
@@ -32,16 +32,10 @@ MAX_SHARED = 256 * 2**20  # bytes the kernel may leave in the folder it shares w
 MAX_RESTARTS = 3
 INTERRUPT_GRACE = 10  # seconds a timed-out cell has to stop once interrupted
 KERNEL_NAME = "course-grader"
-CHECK_CELL = re.compile(r"^\s*(course\.)?check\(")
 
 
 class KernelFailed(Exception):
     """The notebook could not be run (its kernel died or a cell never ended); the message says why."""
-
-
-def is_check_cell(source: str) -> bool:
-    lines = [line for line in source.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    return bool(lines) and all(CHECK_CELL.match(line) for line in lines)
 
 
 def _client_class():

@@ -47,10 +47,10 @@ def main(argv: list[str]) -> None:
         rest[f] = drop_root(values["--uid"], rest[f])
     limit(values.get("--memory-mb", 4096), values.get("--nproc", 0), values.get("--fsize-mb", 0))
     if os.environ.get("COURSE_REFERENCE_SOCKET"):
-        from course import grading
         from course.grader import standin
+        from course.grading import engine
 
-        grading.REFERENCE_STAND_IN = standin.stand_in
+        engine.REFERENCE_STAND_IN = standin.stand_in
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance(argv=rest)

@@ -6,10 +6,11 @@ file with safe_mode=True, so no code of the submission runs in the grader's proc
 
 from __future__ import annotations
 
-from course import limits
 from course.checks import kit
 from course.grader import transport
 from course.grader.kernel import Kernel, KernelFailed
+from course.grading import limits, text
+from course.grading.text import cap
 
 
 def load_model(path):
@@ -60,9 +61,9 @@ class RemoteFunction(kit.Remote):
                 args=tuple(decode_reply(self.kernel, reply["args"]) or ()),
                 error=str(reply.get("error") or ""),
                 error_types=tuple(map(str, reply.get("error_types") or ())),
-                message=str(reply.get("message") or "")[: limits.TEXT_LIMIT],
+                message=cap(str(reply.get("message") or ""), text.MESSAGE),
                 faults=tuple(map(str, reply.get("faults") or ())),
-                printed=str(reply.get("printed") or "")[: limits.PRINT_LIMIT + 100],
+                printed=cap(str(reply.get("printed") or ""), text.PRINTED_KEPT + 100),
                 seconds=float(reply.get("seconds") or 0.0),
             )
         except (KeyError, TypeError, ValueError) as e:

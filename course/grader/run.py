@@ -18,10 +18,10 @@ import os
 from dataclasses import asdict
 from pathlib import Path
 
-from course import cpus
 from course.grader import copies, report
 from course.grader.discover import Submission, discover
 from course.grader.submission import Graded, Row, _zero, exercises_of, grade_notebook
+from course.runtime import cpus
 
 CACHE = ".grades-cache.json"
 TIMEOUT = 600  # seconds per cell, as `course execute`: honest notebook 04 needs over 300 s for LeNet on a busy machine

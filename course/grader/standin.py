@@ -85,11 +85,11 @@ class ReferenceServer:
                     pass
 
     def _answer(self, request) -> dict:
-        from course import grading, limits
+        from course.grading import engine, limits
 
         exercise_id = str(request.get("exercise")) if isinstance(request, dict) else ""
         try:
-            answer = grading.reference_answer(exercise_id)
+            answer = engine.reference_answer(exercise_id)
             args = tuple(transport.decode(a) for a in request.get("args", ()))
         except (TypeError, ValueError) as e:
             return {"error": str(e)[:200]}

@@ -6,9 +6,9 @@ import inspect
 from dataclasses import dataclass
 from pathlib import Path
 
-from course import grading
 from course.grader.kernel import Kernel, KernelFailed
 from course.grader.remote import RemoteFunction, decode_reply
+from course.grading import engine, registry
 
 AGENT_TIME = 120.0  # seconds for the agent to list the answers or save a trained model
 
@@ -40,13 +40,12 @@ class Graded:
 
 def exercises_of(notebook: str) -> list[str]:
     """Ids of the exercises of a course notebook, from its number: `01_perceptron.ipynb` -> perceptron.*"""
-    topic = grading.NOTEBOOK_TOPICS.get(notebook[:2])
-    return [e for e in grading.exercises() if e.split(".")[0] == topic]
+    topic = registry.NOTEBOOK_TOPICS.get(notebook[:2])
+    return [e for e in registry.exercises() if e.split(".")[0] == topic]
 
 
 def points(exercise_id: str) -> float:
-    grading.exercises()
-    return grading._REGISTRY[exercise_id].points
+    return registry.exercise(exercise_id).points
 
 
 def _zero(learner, notebook, ids, reason) -> list[Row]:
@@ -66,25 +65,25 @@ def _reference_stand_in(exercise_id: str):
 USES_REFERENCE = "uses the course's reference answer (course.reference), not your work: no points."
 
 
-def _grade(exercise_id: str, answer, seed: int | None) -> grading.Result:
+def _grade(exercise_id: str, answer, seed: int | None) -> engine.Result:
     """course.grade, with the hidden cases of `seed` where this version of the checks has them."""
-    if seed is not None and "seed" in inspect.signature(grading.grade).parameters:
-        return grading.grade(exercise_id, answer, seed=seed)
-    return grading.grade(exercise_id, answer)
+    if seed is not None and "seed" in inspect.signature(engine.grade).parameters:
+        return engine.grade(exercise_id, answer, seed=seed)
+    return engine.grade(exercise_id, answer)
 
 
 def _grade_one(kernel: Kernel, exercise_id: str, found: dict, seed: int | None):
     name = exercise_id.split(".")[1]
     kind = found.get("kind") if isinstance(found, dict) else None
     if kind == "reference":
-        return grading.grade(exercise_id, _reference_stand_in(exercise_id))
+        return engine.grade(exercise_id, _reference_stand_in(exercise_id))
     if kind not in ("function", "value"):
         return None
-    if grading._REGISTRY[exercise_id].kind == "function":
+    if registry.exercise(exercise_id).kind == "function":
         before = kernel.references.runs[exercise_id]
         result = _grade(exercise_id, RemoteFunction(kernel, name), seed)
         if kernel.references.runs[exercise_id] > before:  # its own reference ran during the call, however wrapped
-            return grading.Result(exercise_id, False, 0.0, result.max_score, f"✗ {exercise_id}: {USES_REFERENCE}")
+            return engine.Result(exercise_id, False, 0.0, result.max_score, f"✗ {exercise_id}: {USES_REFERENCE}")
         return result
     try:
         reply = kernel.request({"op": "value", "name": name}, AGENT_TIME)
@@ -92,10 +91,10 @@ def _grade_one(kernel: Kernel, exercise_id: str, found: dict, seed: int | None):
             raise ValueError(reply["agent_error"])
         answer = decode_reply(kernel, reply["value"])
     except KernelFailed as e:
-        return grading.Result(exercise_id, False, 0.0, points(exercise_id), f"✗ {exercise_id}: {name} {e}.")
+        return engine.Result(exercise_id, False, 0.0, points(exercise_id), f"✗ {exercise_id}: {name} {e}.")
     except Exception as e:  # e.g. a model with custom code, which safe_mode refuses to load
         message = f"{name} could not be loaded safely ({type(e).__name__}: {str(e)[:150]})"
-        return grading.Result(exercise_id, False, 0.0, points(exercise_id), f"✗ {exercise_id}: {message}.")
+        return engine.Result(exercise_id, False, 0.0, points(exercise_id), f"✗ {exercise_id}: {message}.")
     return _grade(exercise_id, answer, seed)
 
 

@@ -15,9 +15,9 @@ import math
 
 import numpy as np
 
-from course import limits
+from course.grading import limits
+from course.grading.text import TRANSPORT, cap
 
-MAX_TEXT = 2_000  # characters of a string kept
 MAX_DEPTH = 20
 
 
@@ -30,7 +30,7 @@ def encode(value, *, save_model=None, depth: int = 0):
     if depth > MAX_DEPTH:
         return {"opaque": "object", "repr": "... (nested too deeply)"}
     if value is None or isinstance(value, bool | str):
-        return value[:MAX_TEXT] if isinstance(value, str) else value
+        return cap(value, TRANSPORT) if isinstance(value, str) else value
     if isinstance(value, int):
         return value if abs(value) < 2**53 else {"bigint": str(value)}
     if isinstance(value, float):

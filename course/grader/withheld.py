@@ -28,7 +28,7 @@ def _entries(folder: Path, relative: str = ""):
 @functools.cache
 def _test_photos(stage: Path) -> Path | None:
     """The test photos as one array of pixels in `stage`, or None where the photos are not on this machine."""
-    from course import photos
+    from course.data import photos
 
     target = stage / data.TEST_PHOTOS
     try:

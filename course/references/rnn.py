@@ -156,16 +156,3 @@ def lstm_variants(x_t, h_prev, c_prev, W, U, b):
         (out(s(f) * c_prev + s(i) * s(g)), "the candidate uses tanh, not a sigmoid."),
         (out(s(f) * c_prev + np.tanh(g)), "the input gate is missing: c_t = f * c_prev + i * tanh(candidate)."),
     ]
-
-
-def draw_variants(logits, temperature, rng_factory):
-    """Indices drawn by typical wrong samplers with a fresh rng from rng_factory()."""
-    logits = np.asarray(logits, dtype=float)
-
-    def draw(p):
-        return int(rng_factory().choice(len(p), p=p))
-
-    return [
-        (draw(softmax(logits * temperature)), "you multiplied the logits by the temperature; divide them by it."),
-        (draw(softmax(logits)), "the temperature is ignored: sample from softmax(logits / temperature)."),
-    ]

@@ -43,7 +43,7 @@ def decision_regions(predict, X, y, ax=None, title=None, resolution=150):
     """The classes `predict` gives over the plane, shaded, with the labelled points (X, y) on top."""
     import matplotlib.pyplot as plt
 
-    from course.plots import CLASS_COLOURS
+    from course.figures.plots import CLASS_COLOURS
 
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4))

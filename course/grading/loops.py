@@ -19,7 +19,7 @@ def most_repeated(fn, *args, limit=None):
     """fn(*args), and the count of the learner's line (or function call) that ran most often during it.
 
     With `limit`, the call is stopped (its result is then None) once a line has run `limit` times: tracing every
-    line is slow. Call it under the limits, e.g. as a check kit `wrap`: "lambda f, *a: course.loops.most_repeated(f,
+    line is slow. Call it under the limits, e.g. as a check kit `wrap`: "lambda f, *a: course.grading.loops.most_repeated(f,
     *a, limit=1000)".
     """
     counts, learner = Counter(), {}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import limits, view
+from course.figures import view
+from course.grading import limits
 from course.references.convolution import conv2d
 
 TIME_LIMIT = 5.0  # seconds for the learner's filter function on one image; a widget must answer quickly

@@ -2,8 +2,8 @@
 
 The file lives outside the repository, in `$XDG_DATA_HOME/course/progress.json` (by default
 `~/.local/share/course/progress.json`); set COURSE_PROGRESS to another file. Writes are atomic
-(a temporary file moved over the old one) and serialised by a lock file, so two kernels checking
-at once both keep their results. An unreadable file is set aside as `*.corrupt` and progress
+(a temporary file moved over the old one) and serialised by a lock file (filelock, which locks on Windows
+too), so two kernels checking at once both keep their results. An unreadable file is set aside as `*.corrupt` and progress
 starts afresh, said once.
 """
 
@@ -13,10 +13,9 @@ import json
 import os
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from course.grading import NOTEBOOK_TOPICS, exercises
+from course.grading.registry import NOTEBOOK_TOPICS, exercises
 
 _warned: set[str] = set()
 
@@ -29,21 +28,12 @@ def location() -> Path:
     return Path(base) / "course" / "progress.json"
 
 
-@contextmanager
 def _locked(file: Path):
-    """Hold an exclusive lock on `file`.lock (POSIX flock; without fcntl the atomic replace still prevents corruption)."""
+    """An exclusive lock on `file`.lock, on every OS (filelock: fcntl on POSIX, msvcrt on Windows)."""
+    from filelock import FileLock
+
     file.parent.mkdir(parents=True, exist_ok=True)
-    with open(file.with_name(file.name + ".lock"), "a") as lock:
-        try:
-            import fcntl
-        except ImportError:
-            yield
-            return
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    return FileLock(file.with_name(file.name + ".lock"))
 
 
 def load(file: Path | None = None) -> dict[str, dict]:
@@ -72,17 +62,40 @@ def record(result, file: Path | None = None) -> None:
     """Store `result` (a grading Result) as the latest of its exercise; re-reads the file under the lock to merge."""
     if result.exercise not in exercises():
         return  # "?" or an unknown id: nothing to record
-    file = file or location()
-    with _locked(file):
-        entries = load(file)
-        previous = entries.get(result.exercise, {})
-        entries[result.exercise] = {
+
+    def update(previous: dict) -> dict:
+        return {
+            **previous,
             "passed": bool(result.passed),
             "tries": int(previous.get("tries", 0)) + 1,
             "score": result.score,
             "max_score": result.max_score,
             "time": time.strftime("%Y-%m-%d %H:%M:%S"),
         }
+
+    _update(result.exercise, update, file)
+
+
+def record_help(exercise_id: str, *, hint: int = 0, solution: bool = False, file: Path | None = None) -> None:
+    """Note that the learner read hint `hint` (the highest level is kept) or the solution of an exercise."""
+    if exercise_id not in exercises():
+        return
+
+    def update(previous: dict) -> dict:
+        entry = {"passed": False, "tries": 0, **previous}
+        entry["hints"] = max(int(previous.get("hints", 0)), hint)
+        entry["solution"] = bool(previous.get("solution")) or solution
+        return entry
+
+    _update(exercise_id, update, file)
+
+
+def _update(exercise_id: str, update, file: Path | None) -> None:
+    """Replace an exercise's entry by update(previous entry), under the lock, written atomically."""
+    file = file or location()
+    with _locked(file):
+        entries = load(file)
+        entries[exercise_id] = update(entries.get(exercise_id, {}))
         fd, temporary = tempfile.mkstemp(dir=file.parent, prefix=file.name, suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -102,9 +115,16 @@ class Progress:
         for exercise in exercises():
             topic, name = exercise.split(".")
             entry = entries.get(exercise)
-            status = "not started" if entry is None else "passed" if entry.get("passed") else "tried"
             tries = 0 if entry is None else int(entry.get("tries", 0))
-            self.rows.append((f"{topics[topic]} {topic}", name, status, tries))
+            status = "passed" if entry and entry.get("passed") else "tried" if tries else "not started"
+            helped = (
+                "solution"
+                if entry and entry.get("solution")
+                else f"hint {entry['hints']}"
+                if entry and entry.get("hints")
+                else ""
+            )
+            self.rows.append((f"{topics[topic]} {topic}", name, status, tries, helped))
 
     def totals(self) -> dict[str, int]:
         counts = {"passed": 0, "tried": 0, "not started": 0}
@@ -117,8 +137,10 @@ class Progress:
         return f"{t['passed']} of {len(self.rows)} exercises passed, {t['tried']} tried, {t['not started']} not started"
 
     def __str__(self) -> str:
-        lines = [f"{'notebook':16} {'exercise':26} {'status':12} {'tries':>5}"]
-        lines += [f"{nb:16} {name:26} {status:12} {tries:>5}" for nb, name, status, tries in self.rows]
+        lines = [f"{'notebook':16} {'exercise':26} {'status':12} {'tries':>5}  help"]
+        lines += [
+            f"{nb:16} {name:26} {status:12} {tries:>5}  {helped}" for nb, name, status, tries, helped in self.rows
+        ]
         return "\n".join([*lines, self.summary()])
 
     __repr__ = __str__
@@ -126,10 +148,10 @@ class Progress:
     def _repr_html_(self) -> str:
         marks = {"passed": "✓ passed", "tried": "✗ tried", "not started": "· not started"}
         cells = "".join(
-            f"<tr><td>{nb}</td><td><code>{name}</code></td><td>{marks[s]}</td><td>{n}</td></tr>"
-            for nb, name, s, n in self.rows
+            f"<tr><td>{nb}</td><td><code>{name}</code></td><td>{marks[s]}</td><td>{n}</td><td>{helped}</td></tr>"
+            for nb, name, s, n, helped in self.rows
         )
-        head = "<tr><th>notebook</th><th>exercise</th><th>status</th><th>tries</th></tr>"
+        head = "<tr><th>notebook</th><th>exercise</th><th>status</th><th>tries</th><th>help</th></tr>"
         return f"<table>{head}{cells}</table><p>{self.summary()}</p>"
 
 

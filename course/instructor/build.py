@@ -9,7 +9,6 @@ Solution regions use nbgrader's markers, so `solutions/` also feeds nbgrader unc
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -83,10 +82,11 @@ PIPELINE = (strip_solutions, clear_outputs, drop_test_markers, normalise_metadat
 def mark_for_nbgrader(nb: dict, name: str) -> None:
     """nbgrader's cell metadata: each exercise cell a solution cell, each `check(fn)` cell a locked autograded test
     worth the exercise's points (nbgrader runs it with NBGRADER_EXECUTION=autograde, where a failed check raises)."""
-    from course import grading
+    from course.grading import registry
+    from course.grading.cells import check_calls
 
-    topic = grading.NOTEBOOK_TOPICS.get(name[:2])
-    points = {e.split(".")[1]: grading._REGISTRY[e].points for e in grading.exercises() if e.startswith(f"{topic}.")}
+    topic = registry.NOTEBOOK_TOPICS.get(name[:2])
+    points = {e: registry.exercise(e).points for e in registry.exercises() if e.startswith(f"{topic}.")}
     for cell in nb["cells"]:
         source = cell["source"]
         if BEGIN in source:
@@ -97,13 +97,12 @@ def mark_for_nbgrader(nb: dict, name: str) -> None:
                 "schema_version": 3,
                 "solution": True,
             }
-        code = [line for line in source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
-        called = re.match(r"\s*(?:course\.)?check\((\w+)\)\s*$", code[0]) if len(code) == 1 else None
-        called = called and called.group(1)
+        calls = check_calls(source) if cell["cell_type"] == "code" else []
+        called = calls[0].exercise(topic) if len(calls) == 1 else None
         if cell["cell_type"] == "code" and called in points:
             cell["metadata"]["nbgrader"] = {
                 "grade": True,
-                "grade_id": f"check-{called}",
+                "grade_id": f"check-{called.split('.')[1]}",
                 "locked": True,
                 "points": points[called],
                 "schema_version": 3,

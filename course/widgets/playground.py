@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import plots, view
+from course.figures import plots, view
 
 TRUTH_TABLE = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 LOGIC_GATES = {

@@ -20,19 +20,60 @@ from pathlib import Path
 CGROUP = Path("/sys/fs/cgroup")
 
 
-def cgroup_quota(root: Path = CGROUP) -> float | None:
-    """The CPU quota in cores from cgroup v2 `cpu.max` or v1 `cpu.cfs_quota_us`, or None when unlimited."""
+def _own_paths(proc_cgroup: Path) -> tuple[str, str]:
+    """This process's cgroup v2 path and v1 `cpu` controller path, from /proc/self/cgroup ("/" when unknown)."""
+    v2 = v1 = "/"
     try:
-        quota, period = (root / "cpu.max").read_text().split()[:2]
-        return None if quota == "max" else int(quota) / int(period)
-    except (OSError, ValueError):
-        pass
-    try:
-        quota = int((root / "cpu" / "cpu.cfs_quota_us").read_text())
-        period = int((root / "cpu" / "cpu.cfs_period_us").read_text())
-        return None if quota <= 0 else quota / period
-    except (OSError, ValueError):
-        return None
+        lines = proc_cgroup.read_text().splitlines()
+    except OSError:
+        return v2, v1
+    for line in lines:
+        hierarchy, controllers, path = (line.split(":", 2) + ["", ""])[:3]
+        if hierarchy == "0" and controllers == "":
+            v2 = path or "/"
+        elif "cpu" in controllers.split(","):
+            v1 = path or "/"
+    return v2, v1
+
+
+def _along(root: Path, path: str):
+    """`root/path`, then each parent folder up to `root`: a quota set on any of them binds the process."""
+    folder = root / path.strip("/")
+    while True:
+        yield folder
+        if folder == root or root not in folder.parents:
+            return
+        folder = folder.parent
+
+
+def _v2_quota(folder: Path) -> float | None:
+    quota, period = (folder / "cpu.max").read_text().split()[:2]
+    return None if quota == "max" else int(quota) / int(period)
+
+
+def _v1_quota(folder: Path) -> float | None:
+    quota = int((folder / "cpu.cfs_quota_us").read_text())
+    period = int((folder / "cpu.cfs_period_us").read_text())
+    return None if quota <= 0 else quota / period
+
+
+def cgroup_quota(root: Path = CGROUP, proc_cgroup: Path = Path("/proc/self/cgroup")) -> float | None:
+    """The CPU quota in cores, or None when unlimited: the smallest cgroup v2 `cpu.max` (or v1 `cpu.cfs_quota_us`)
+    on the path from this process's own cgroup up to the root, as a systemd unit (The Littlest JupyterHub's
+    `jupyter-<user>.service`) or a container nests it; a quota on the root alone is read too."""
+    v2, v1 = _own_paths(proc_cgroup)
+    quotas = []
+    for candidates, read in (
+        (_along(root, v2), _v2_quota),
+        ([*_along(root / "cpu", v1), *_along(root / "cpu,cpuacct", v1)], _v1_quota),
+    ):
+        for folder in candidates:
+            try:
+                quotas.append(read(folder))
+            except (OSError, ValueError, IndexError):
+                continue
+    quotas = [q for q in quotas if q is not None]
+    return min(quotas) if quotas else None
 
 
 def available(root: Path = CGROUP) -> int:

@@ -1,10 +1,10 @@
-"""Gradient descent on a line fit: the loss surface, descent paths, a learning-rate explorer and live curves."""
+"""Gradient descent on a line fit: the loss surface, descent paths, and a learning-rate explorer."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from course import view
+from course.figures import view
 
 EDGE = (
     0.025  # learning rates within 2.5% of the critical rate 2/λ_max: the steepest direction neither shrinks nor grows
@@ -12,6 +12,7 @@ EDGE = (
 VERDICTS = {
     "diverges": "diverges: each step overshoots the minimum by more than the last",
     "oscillates": "oscillates at the edge: each step jumps across the valley to about the same height, so the loss stalls",
+    "zig-zags": "zig-zags: each step overshoots the valley's floor by a little less than the last, so it gets there, slowly",
     "too small": "too small: still far from the minimum after these steps",
     "converges": "converges: reaches the minimum",
 }
@@ -54,11 +55,14 @@ def descend(x, y, start, lr, steps):
 
 
 def verdict(losses, best, ratio=None, tolerance=0.01) -> str:
-    """'diverges', 'oscillates', 'too small' or 'converges': how a run's losses compare with the smallest loss `best`.
+    """'diverges', 'oscillates', 'zig-zags', 'too small' or 'converges': how a run's losses compare with the smallest
+    loss `best`.
 
     `ratio` = lr / (2/λ_max). Along the steepest direction each step multiplies the distance to the minimum by
     1 - 2·ratio: beyond -1 (ratio > 1) it grows, at about -1 (ratio ≈ 1, within EDGE) the path jumps from side to
-    side at the same height, whatever the loss did in the gentler directions over a short run.
+    side at the same height, whatever the loss did in the gentler directions over a short run; between -1 and 0
+    (ratio between 1/2 and 1) it jumps across and shrinks, a decaying zig-zag, which is slow near ratio 1 but is not
+    a learning rate that is too small.
     """
     losses = np.asarray(losses, dtype=float)
     if ratio is not None and ratio > 1 + EDGE:
@@ -68,7 +72,7 @@ def verdict(losses, best, ratio=None, tolerance=0.01) -> str:
     if not np.isfinite(losses[-1]) or losses[-1] > losses[0]:
         return "diverges"
     if losses[-1] - best > tolerance * (losses[0] - best):
-        return "too small"
+        return "zig-zags" if ratio is not None and ratio > 0.5 else "too small"
     return "converges"
 
 
@@ -155,42 +159,3 @@ class LearningRateExplorer:
         from IPython.display import display
 
         display(self.box)
-
-
-class LiveCurves:
-    """A figure of training curves (e.g. loss and accuracy per epoch) redrawn in place while a loop runs."""
-
-    def __init__(self, names, every=1, title=None):
-        self.history = {name: [] for name in names}
-        self.every, self.title, self.draws, self._handle = every, title, 0, None
-
-    def add(self, **values) -> None:
-        """Record one epoch's values; redraw every `every` epochs."""
-        for name, value in values.items():
-            self.history[name].append(float(value))
-        if len(next(iter(self.history.values()))) % self.every == 0:
-            self.draw()
-
-    def figure(self):
-        import matplotlib.pyplot as plt
-
-        fig, axes = plt.subplots(1, len(self.history), figsize=(4 * len(self.history), 3), squeeze=False)
-        for ax, (name, values) in zip(axes.flat, self.history.items(), strict=True):
-            ax.plot(np.arange(1, len(values) + 1), values, "o-", ms=3)
-            ax.set(xlabel="epoch", title=name)
-            ax.grid(alpha=0.3)
-        if self.title:
-            fig.suptitle(self.title)
-        fig.tight_layout()
-        plt.close(fig)  # shown through the display handle only, not again at the end of the cell
-        return fig
-
-    def draw(self) -> None:
-        from IPython.display import display
-
-        fig = self.figure()
-        if self._handle is None:
-            self._handle = display(fig, display_id=True)
-        else:
-            self._handle.update(fig)
-        self.draws += 1

@@ -8,6 +8,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+BUDGETS = {  # seconds each notebook may take on the course's 2-core machine (the budgets the notebooks were written to)
+    "01_perceptron": 30,
+    "02_backprop": 60,
+    "03_convolution": 30,
+    "04_cnn": 180,
+    "05_transfer_learning": 150,
+    "06_rnn": 180,
+}
+COURSE_BUDGET = 600  # seconds for all notebooks, one after another
+
 
 @dataclass
 class Run:
@@ -15,6 +25,7 @@ class Run:
     seconds: float
     peak_mb: float | None  # the kernel's peak resident memory (VmHWM); None where it cannot be read
     cpu_seconds: float | None  # user + system CPU time of the kernel
+    load: float | None = None  # the machine's 1-minute load average when the run started
 
     @property
     def cores(self) -> float | None:
@@ -61,6 +72,7 @@ def execute(notebook: Path, timeout: int = 600, save: bool = True) -> Run:
             usage.append(kernel_usage(process.pid))
 
     client.on_cell_executed = measure
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
@@ -68,7 +80,28 @@ def execute(notebook: Path, timeout: int = 600, save: bool = True) -> Run:
         nbformat.write(nb, notebook)
     peaks = [p for p, _ in usage if p is not None]
     cpus = [c for _, c in usage if c is not None]
-    return Run(Path(notebook), seconds, max(peaks) if peaks else None, max(cpus) if cpus else None)
+    return Run(Path(notebook), seconds, max(peaks) if peaks else None, max(cpus) if cpus else None, load)
+
+
+def record(run: Run, path: Path | None = None) -> None:
+    """Keep `run` in the results file the docs quote (docs/results.json), with the machine, the date and the load."""
+    from course.instructor import results
+
+    name = run.notebook.stem
+    results.record(
+        "notebooks",
+        name,
+        {
+            "seconds": round(run.seconds, 1),
+            "peak_mb": None if run.peak_mb is None else round(run.peak_mb),
+            "cpu_seconds": None if run.cpu_seconds is None else round(run.cpu_seconds, 1),
+            "budget": BUDGETS.get(name),
+            "date": time.strftime("%Y-%m-%d"),
+            "machine": results.this_machine(),
+            "load": round(run.load, 1) if run.load is not None else None,
+        },
+        path or results.FILE,
+    )
 
 
 def table(runs: list[Run]) -> str:

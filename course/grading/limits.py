@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course.grading.text import MESSAGE, PRINTED_KEPT, STRING, cap
+
 TIME_LIMIT = 20.0  # seconds for any one call of learner code; the slowest honest call measured takes about 3 s
-PRINT_LIMIT = 1000  # characters of printed output kept
-TEXT_LIMIT = 200  # characters kept of an exception's message or of a returned string
 
 FAULTS = {1: "divide", 2: "overflow", 8: "invalid"}  # NumPy's floating-point error flags (underflow is harmless)
 
@@ -144,15 +144,15 @@ class _Watchdog:
 
 
 class _Printed:
-    """A stand-in for sys.stdout/sys.stderr that keeps the first PRINT_LIMIT characters."""
+    """A stand-in for sys.stdout/sys.stderr that keeps the first PRINTED_KEPT characters."""
 
     def __init__(self):
         self.parts, self.size = [], 0
 
     def write(self, text) -> int:
         text = str.__str__(text) if isinstance(text, str) else ""
-        if self.size < PRINT_LIMIT:
-            self.parts.append(text[: PRINT_LIMIT - self.size])
+        if self.size < PRINTED_KEPT:
+            self.parts.append(text[: PRINTED_KEPT - self.size])
         self.size += len(text)
         return len(text)
 
@@ -162,10 +162,6 @@ class _Printed:
     def text(self) -> str:
         kept = "".join(self.parts)
         return kept + (f"… ({self.size - len(kept):,} more characters)" if self.size > len(kept) else "")
-
-
-def _cap(text: str, limit: int = TEXT_LIMIT) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def plain(value, depth: int = 0):
@@ -182,7 +178,7 @@ def plain(value, depth: int = 0):
         if isinstance(value, base):  # a subclass could lie in __eq__: keep only the number
             return exact(value)
     if isinstance(value, str | bytes):
-        return _cap(str.__str__(value) if isinstance(value, str) else bytes.__bytes__(value), 10_000)
+        return cap(str.__str__(value) if isinstance(value, str) else bytes.__bytes__(value), STRING)
     if isinstance(value, tuple | list):
         items = [plain(v, depth + 1) for v in value]
         return tuple(items) if isinstance(value, tuple) else items
@@ -195,7 +191,7 @@ def plain(value, depth: int = 0):
         if array.dtype.kind in "biufcSU":
             return array
         return Opaque("array of objects")
-    return Opaque(type(value).__name__, _cap(object.__repr__(value), 60))
+    return Opaque(type(value).__name__, cap(object.__repr__(value), 60))
 
 
 def _kept_as_is(value) -> bool:
@@ -211,7 +207,7 @@ def _error(outcome: Outcome, error: BaseException) -> None:
     outcome.error = kind.__name__
     outcome.error_types = tuple(c.__name__ for c in kind.__mro__)
     try:
-        outcome.message = _cap(str(error))
+        outcome.message = cap(str(error), MESSAGE)
     except _Timeout:
         raise
     except BaseException:
@@ -241,6 +237,7 @@ def _guarded(fn, args, outcome: Outcome, convert: bool) -> None:
 def run(fn, args: tuple = (), *, time_limit: float | None = None, convert: bool = True) -> Outcome:
     """Call fn(*args) under the limits and report the Outcome; `convert=False` keeps the value as it is."""
     outcome, faults, printed = Outcome(), set(), _Printed()
+    numpy_state = np.geterr(), np.geterrcall()  # restored below: a timeout can land inside errstate's own exit
     watchdog = _Watchdog(TIME_LIMIT if time_limit is None else time_limit, sys._getframe())
     streams = sys.stdout, sys.stderr
     start = time.perf_counter()
@@ -258,8 +255,12 @@ def run(fn, args: tuple = (), *, time_limit: float | None = None, convert: bool 
         finally:
             _stop(watchdog)
             sys.stdout, sys.stderr = streams
+            np.seterr(**numpy_state[0])
+            np.seterrcall(numpy_state[1])
     except _Timeout:
         _stop(watchdog)
+        np.seterr(**numpy_state[0])
+        np.seterrcall(numpy_state[1])
         outcome.status, outcome.value, outcome.args = "timeout", None, ()  # args unread: they may hold learner objects
     except KeyboardInterrupt:
         if watchdog.sigint:

@@ -1,0 +1,128 @@
+"""Grading one answer: `grade` runs an exercise's check and turns what it says into a Result; it never raises.
+
+The checks (course/checks) raise a `Mistake` whose message is the feedback. In-notebook `check`
+(course/grading/notebook.py) prints that feedback to an honest learner; marks come from the batch grader
+(`python -m course grade`), which calls this same `grade` with stand-ins for the learner's functions. A real Ctrl-C
+(Jupyter's interrupt) still stops a check.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from dataclasses import dataclass, field
+
+from course.grading import registry, text
+
+PRINTED: list[str] = []  # what the learner's code printed during the current grade(); the check kit appends to it
+
+
+class Mistake(Exception):
+    """Raised by a check to say what is wrong with an answer; the message is the feedback.
+
+    `hint` names the recognised typical mistake, if any: it becomes Result.mistake (counted by the batch grader).
+    """
+
+    def __init__(self, message: str = "", hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
+
+
+class NotImplementedYet(Mistake):
+    """The learner's code still raises NotImplementedError (the stub of the learner's notebook)."""
+
+
+@dataclass
+class Result:
+    """The outcome of grading one answer."""
+
+    exercise: str
+    passed: bool
+    score: float
+    max_score: float
+    feedback: str
+    mistake: str | None = None  # the recognised typical mistake, if any
+    printed: str = ""  # what the learner's code printed while it was checked (capped)
+    _shown: bool = field(default=False, repr=False, compare=False)
+
+    def __str__(self) -> str:
+        return self.feedback
+
+    def _ipython_display_(self) -> None:
+        # check() has already printed the feedback; don't show it twice as the cell's Out[].
+        if not self._shown:
+            print(self.feedback)
+
+
+def skip_line(exercise_id: str) -> str:
+    """The line that fills in the course's answer of a function exercise, so the rest of the notebook runs."""
+    return f'{exercise_id.split(".")[1]} = course.reference("{exercise_id}")'
+
+
+REFERENCE_STAND_IN = None  # in a graded kernel: what reference() returns instead (set by course.grader.launch)
+
+
+def reference_answer(exercise_id: str):
+    """The course's own function for a function exercise (ValueError for any other id)."""
+    spec = registry.find(exercise_id)
+    if spec is None or spec.kind != "function":
+        raise ValueError(f"{exercise_id!r} is not a function exercise; course.exercises() lists them.")
+    return getattr(importlib.import_module(f"course.references.{spec.topic}"), spec.name)
+
+
+def reference(exercise_id: str):
+    """The course's implementation of a function exercise, to skip it and run the rest of the notebook (no points)."""
+    if REFERENCE_STAND_IN is not None:  # a graded kernel holds no reference: the grader runs it, and knows
+        return REFERENCE_STAND_IN(exercise_id)
+    answer = reference_answer(exercise_id)
+
+    @functools.wraps(answer)
+    def skipped(*args, **kwargs):
+        return answer(*args, **kwargs)
+
+    skipped.__course_reference__ = exercise_id
+    return skipped
+
+
+def is_reference(answer) -> bool:
+    """Whether `answer` is what course.reference() returned (read without running the learner's code)."""
+    return type(answer).__name__ == "function" and "__course_reference__" in answer.__dict__
+
+
+def grade(exercise_id: str, answer: object) -> Result:
+    """Grade `answer` for `exercise_id`; never raises because of the answer."""
+    spec = registry.find(exercise_id)
+    if spec is None:
+        return Result(exercise_id, False, 0.0, 0.0, f"✗ there is no exercise called {exercise_id!r}.")
+    printed = ""
+
+    def failed(message: str, mistake: str | None = None) -> Result:
+        feedback = f"✗ {exercise_id}: {text.cap(message, text.FEEDBACK)}"
+        if printed:
+            feedback += f"\n  (while checked, {spec.name} printed: {text.cap(printed, text.PRINTED_SHOWN)})"
+        return Result(exercise_id, False, 0.0, spec.points, feedback, mistake, printed)
+
+    if is_reference(answer):
+        return failed(
+            f"this is the course's reference answer (course.reference), not your work: no points. "
+            f"Write your own {spec.name} to earn them."
+        )
+    if spec.kind == "function" and not callable(answer):
+        return failed(f"expected the function you defined, got {type(answer).__name__}.")
+    PRINTED.clear()
+    try:
+        spec.check(answer)
+    except NotImplementedYet:
+        return failed(
+            "not implemented yet: write your code in place of `raise NotImplementedError()` and run the cell. "
+            f"To skip this exercise (no points), run `{skip_line(exercise_id)}`."
+        )
+    except Mistake as e:
+        printed = "".join(PRINTED)
+        return failed(str(e), e.hint)
+    except Exception as e:  # a check tripped over an answer we did not foresee
+        return failed(f"could not check this answer ({type(e).__name__}: {text.cap(str(e), 100)}).")
+    finally:
+        printed = printed or "".join(PRINTED)
+        PRINTED.clear()
+    return Result(exercise_id, True, spec.points, spec.points, f"✓ {exercise_id}: all tests passed.", None, printed)

@@ -1,0 +1,139 @@
+"""The measured figures the docs quote, kept in one file, `docs/results.json`, by the commands that measure them.
+
+`python -m course execute` records each notebook it runs (run time, the kernel's peak memory and CPU time) and the
+benchmarks in `benchmarks/` record theirs. The docs quote measured figures only inside generated blocks,
+
+    <!-- results: notebooks -->
+    ...a table drawn from the file...
+    <!-- /results -->
+
+which `python -m course docs` redraws. `tests/test_docs.py` fails when a block differs from what the file holds,
+and when prose outside the blocks quotes a figure of time or memory that the file holds neither as a measurement
+nor among its stated figures (budgets and limits, each with where it is set).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+FILE = Path("docs") / "results.json"
+BLOCK = re.compile(r"(<!-- results: ([\w-]+) -->\n)(.*?)(<!-- /results -->)", re.S)
+FIGURE = re.compile(r"(?<![\w.,-])(\d[\d,]*(?:\.\d+)?) ?(ms|s|seconds|min|minutes|MB|GB|GiB)\b")
+
+
+def load(path: Path = FILE) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def record(section: str, key: str, value: dict, path: Path = FILE) -> None:
+    """Store `value` under results[section][key] (e.g. "notebooks", "04_cnn"), keeping everything else."""
+    results = load(path)
+    results.setdefault(section, {})[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def this_machine() -> str:
+    """The processor's model and the cores this process may use, e.g. "Intel(R) Xeon(R) Processor, 2 cores"."""
+    from course.runtime.cpus import available
+
+    model = platform.processor() or platform.machine()
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        model = next(line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{model}, {available()} cores"
+
+
+def seconds(value: float) -> str:
+    return f"{value:.1f} s" if value < 10 else f"{value:,.0f} s"
+
+
+def megabytes(value: float) -> str:
+    return f"{value:,.0f} MB"
+
+
+def _notebook_rows(results: dict) -> list[tuple[str, dict]]:
+    return sorted(results.get("notebooks", {}).items())
+
+
+def notebook_times(results: dict) -> str:
+    """README: each notebook's run time against its budget, and the whole course."""
+    rows = ["| notebook | run time | budget |", "|---|---|---|"]
+    for name, run in _notebook_rows(results):
+        rows.append(f"| {name} | {seconds(run['seconds'])} | {seconds(run['budget'])} |")
+    total = sum(run["seconds"] for _, run in _notebook_rows(results))
+    rows.append(f"| all, one after another | {seconds(total)} | {seconds(results['stated']['course budget'][0])} |")
+    return "\n".join(rows)
+
+
+def notebook_usage(results: dict) -> str:
+    """The hub's sizing table: each notebook's kernel, its peak memory, CPU time and run time."""
+    rows = ["| notebook | kernel's peak memory | kernel CPU time | run time |", "|---|---|---|---|"]
+    for name, run in _notebook_rows(results):
+        rows.append(
+            f"| {name} | {megabytes(run['peak_mb'])} | {seconds(run['cpu_seconds'])} | {seconds(run['seconds'])} |"
+        )
+    return "\n".join(rows)
+
+
+def machine(results: dict) -> str:
+    """Where and when the notebooks were measured."""
+    runs = [run for _, run in _notebook_rows(results)]
+    where = sorted(
+        {
+            run["machine"] + ("" if run.get("load") is None else f" (load average {run['load']:.1f} at the start)")
+            for run in runs
+        }
+    )
+    dates = sorted({run["date"] for run in runs})
+    return f"Measured with `python -m course execute` on {'; '.join(where)}; {', '.join(dates)}."
+
+
+BLOCKS: dict[str, Callable[[dict], str]] = {
+    "notebook-times": notebook_times,
+    "notebook-usage": notebook_usage,
+    "machine": machine,
+}
+
+
+def redraw(text: str, results: dict) -> str:
+    """`text` with every results block drawn afresh from `results`."""
+    return BLOCK.sub(lambda m: m.group(1) + BLOCKS[m.group(2)](results) + "\n" + m.group(4), text)
+
+
+def _held(results) -> set[str]:
+    """Every figure the file holds, written as the docs write it (with or without thousands separators)."""
+    held = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            for text in (f"{value:,.0f}", f"{value:.0f}", f"{value:,.1f}", f"{value:.1f}", f"{value:g}"):
+                held.add(text)
+
+    walk(results)
+    return held
+
+
+def unheld(text: str, results: dict) -> list[str]:
+    """Figures of time or memory in `text`, outside the results blocks, that the results file does not hold."""
+    prose = BLOCK.sub("", text)
+    held = _held(results)
+    stated = {f"{figure} {unit}".replace(" ", "") for figure, unit in results.get("stated", {}).values()}
+    found = []
+    for match in FIGURE.finditer(prose):
+        number, unit = match.groups()
+        if number not in held and f"{number}{unit}" not in stated:
+            found.append(match.group(0))
+    return found
