@@ -1,0 +1,222 @@
+"""Grading on a Dask cluster: a real scheduler and worker processes on 127.0.0.1, started with the `dask` commands;
+every output file compared with a local run of the same class and seed."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import nbformat
+import pytest
+from distributed import Client
+
+sys.path.insert(0, str(Path(__file__).parent))
+from submissions import WRONG_ACCURACY, WRONG_STEP, filled, write  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DASK = str(Path(sys.executable).with_name("dask"))
+NB = "01_perceptron.ipynb"
+SEED = "7"
+OUTPUTS = ("grades.csv", "summary.md", "feedback")
+
+
+def small_class(folder: Path) -> Path:
+    write(folder, "ada", NB, filled(NB))
+    write(folder, "ben", NB, filled(NB, {"step": WRONG_STEP, "accuracy": WRONG_ACCURACY}))
+    write(folder, "cal", NB, nbformat.read(ROOT / "notebooks" / NB, as_version=4))
+    write(folder, "dee", NB, filled(NB, {"step": 'step = course.reference("perceptron.step")'}, ("import course",)))
+    return folder
+
+
+def grade(submissions: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    """`python -m course grade` as a grader would run it."""
+    argv = [sys.executable, "-m", "course", "grade", str(submissions), "--out", str(out), "--seed", SEED, *extra]
+    return subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env=environment())
+
+
+def environment(**changes) -> dict:
+    return os.environ | {"PYTHONPATH": str(ROOT)} | changes
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    files = [out / "grades.csv", out / "summary.md", *sorted((out / "feedback").glob("*.md"))]
+    return {str(f.relative_to(out)): f.read_bytes() for f in files}
+
+
+class Cluster:
+    """`dask scheduler` and `dask worker` processes, each the leader of its own process group (a worker's nanny,
+    worker process and the kernels it starts are stopped together, by the PID this class started)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.file = folder / "scheduler.json"
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def _start(self, name: str, argv: list[str], env: dict) -> subprocess.Popen:
+        log = open(self.folder / f"{name}.log", "w")
+        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        self.processes[name] = process
+        return process
+
+    def scheduler(self) -> str:
+        argv = [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"]
+        process = self._start("scheduler", [*argv, "--scheduler-file", str(self.file)], environment())
+        while not self.file.is_file():
+            assert process.poll() is None, (self.folder / "scheduler.log").read_text()
+            time.sleep(0.2)
+        return self.address
+
+    @property
+    def address(self) -> str:
+        return json.loads(self.file.read_text())["address"]
+
+    def worker(self, name: str, **env) -> None:
+        argv = [DASK, "worker", "--scheduler-file", str(self.file), "--nthreads", "1", "--no-dashboard"]
+        argv += ["--host", "127.0.0.1", "--name", name, "--local-directory", str(self.folder / name)]
+        self._start(name, argv, environment(**env))
+
+    def wait_for(self, names: set[str]) -> None:
+        with Client(self.address, set_as_default=False) as client:
+            while {w["name"] for w in client.scheduler_info()["workers"].values()} != names:
+                for name in names:
+                    assert self.processes[name].poll() is None, (self.folder / f"{name}.log").read_text()
+                time.sleep(0.2)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL for a worker's whole process group: no goodbye to the scheduler, as when a node fails."""
+        os.killpg(self.processes[name].pid, signal.SIGKILL)
+        self.processes[name].wait()
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+@contextmanager
+def cluster(folder: Path):
+    folder.mkdir(parents=True, exist_ok=True)
+    running = Cluster(folder)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def graded_here(tmp_path_factory):
+    """The small class graded on this machine (the local pool, two at a time): what a cluster must reproduce."""
+    folder = tmp_path_factory.mktemp("class")
+    submissions = small_class(folder / "in")
+    done = grade(submissions, folder / "local", "--workers", "2")
+    assert done.returncode == 0, done.stderr
+    return submissions, folder / "local"
+
+
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory):
+    with cluster(tmp_path_factory.mktemp("cluster")) as running:
+        running.scheduler()
+        running.worker("w1")
+        running.worker("w2")
+        running.wait_for({"w1", "w2"})
+        yield running
+
+
+def test_a_cluster_grades_as_this_machine_does_and_resumes_from_stored_rows(graded_here, two_workers, tmp_path):
+    submissions, local = graded_here
+    done = grade(submissions, tmp_path / "out", "--scheduler", two_workers.address)
+    assert done.returncode == 0, done.stderr
+    assert "graded 4 notebook(s)" in done.stdout
+    assert outputs(tmp_path / "out") == outputs(local)
+    bar = done.stderr.replace("\r", "\n").splitlines()
+    assert any("grading: 100%" in line and "4/4 [" in line for line in bar)  # finished submissions, and the ETA:
+    assert any("1/4 [" in line and "<" in line for line in bar)  # [elapsed<remaining]
+
+    # An interrupted run: the rows of ben and cal stored, the others not. The cluster grades only those two, and
+    # the outputs are the local run's again; the stored rows are the same wherever they were graded.
+    resumed = tmp_path / "resumed"
+    shutil.copytree(local, resumed)
+    cache = json.loads((resumed / ".grades-cache.json").read_text())
+    for learner in ("ada", "dee"):
+        del cache[f"{learner}/{NB}"]
+    (resumed / ".grades-cache.json").write_text(json.dumps(cache))
+    (resumed / "grades.csv").unlink()
+    done = grade(submissions, resumed, "--scheduler", two_workers.address)
+    assert done.returncode == 0, done.stderr
+    assert "graded 2 notebook(s)" in done.stdout and "2 unchanged since the last run" in done.stdout
+    assert outputs(resumed) == outputs(local)
+
+
+def test_a_worker_killed_while_it_grades_costs_nothing(graded_here, two_workers, tmp_path):
+    submissions, local = graded_here
+    argv = [sys.executable, "-m", "course", "grade", str(submissions), "--out", str(tmp_path / "out")]
+    argv += ["--seed", SEED, "--scheduler", two_workers.address]
+    grader = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment())
+    try:
+        with Client(two_workers.address, set_as_default=False) as client:
+            names = {address: w["name"] for address, w in client.scheduler_info()["workers"].items()}
+            busy = []
+            while not busy:  # the first worker seen with a submission in hand
+                assert grader.poll() is None, grader.communicate()
+                busy = [names[address] for address, keys in client.processing().items() if keys]
+                time.sleep(0.1)
+            time.sleep(1.0)  # the worker has begun: its checks, the sandbox or the kernel
+            killed = busy[0]
+            assert client.processing()[next(a for a, n in names.items() if n == killed)]  # still grading
+            two_workers.kill(killed)
+        stdout, stderr = grader.communicate()
+    finally:
+        if grader.poll() is None:
+            grader.kill()
+            grader.wait()
+    assert grader.returncode == 0, stderr
+    assert "graded 4 notebook(s)" in stdout
+    assert outputs(tmp_path / "out") == outputs(local)  # every row there, once, and no "not final" notebook
+
+
+def test_a_worker_that_cannot_grade_fails_its_first_task_with_one_line(graded_here, tmp_path):
+    submissions, _ = graded_here
+    empty = tmp_path / "no-data"
+    empty.mkdir()
+    with cluster(tmp_path / "cluster") as running:
+        address = running.scheduler()
+        argv = [sys.executable, "-m", "course", "grade", str(submissions), "--out", str(tmp_path / "out")]
+        argv += ["--seed", SEED, "--scheduler", address]
+        grader = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment())
+        try:
+            # No worker yet: the grader connects, and its bar shows once the tasks are queued. Then a worker
+            # without the data joins: no check before the tasks saw it, so its first task finds it out.
+            seen = ""
+            while "grading:" not in seen:
+                character = grader.stderr.read(1)
+                assert character, seen + grader.communicate()[1]
+                seen += character
+            running.worker("bare", COURSE_DATA_DIR=str(empty), COURSE_CACHE_DIR=str(empty))
+            stdout, stderr = grader.communicate()
+            stderr = seen + stderr
+        finally:
+            if grader.poll() is None:
+                grader.kill()
+                grader.wait()
+        assert grader.returncode == 2
+        last = stderr.replace("\r", "\n").strip().splitlines()[-1]
+        assert last.startswith("course grade: error: worker tcp://127.0.0.1:") and "cannot grade" in last
+        assert "the course's data is not complete at COURSE_DATA_DIR" in last and str(empty) in last
+        assert not (tmp_path / "out" / "grades.csv").exists()  # no grades rather than wrong ones
+
+        # Run again with the worker there: the check before any task says the same.
+        done = grade(submissions, tmp_path / "out", "--scheduler", address)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1 and "cannot grade" in done.stderr
+        assert "COURSE_DATA_DIR" in done.stderr and "grading:" not in done.stderr
