@@ -10,7 +10,9 @@ worker (a task may lose `distributed.scheduler.allowed-failures` workers, 3 by d
 failed; `retries` would re-run tasks that raised, and the grading of one submission never raises because of the
 submission, so none are asked for). A worker that cannot grade as the grader's machine would (another version of
 the course or of NumPy/TensorFlow/Keras, no data at COURSE_DATA_DIR, no bubblewrap) fails its first task, and the
-workers present at `connect` fail a check before any task, with one line that stops the run.
+workers present at `connect` fail a check before any task, with one line that stops the run. A worker without the
+course at all cannot even unpack a task: present at `connect`, the check names it; joining later, it leaves the
+cluster at its first task (its log says `No module named 'course'`) and the task goes to another worker.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from course.grader.discover import Submission
 
 CONNECT_TIMEOUT = 30  # seconds to reach the scheduler
+NO_COURSE = "the course package is not installed there (the grader's version, with pip install 'course[cluster]')"
 
 
 class NotReady(BaseException):
@@ -103,8 +106,8 @@ def _relay(inner: concurrent.futures.Future, outer: concurrent.futures.Future) -
     error = inner.exception() if not inner.cancelled() else concurrent.futures.CancelledError()
     if isinstance(error, WorkerNotReady):
         outer.set_exception(NotReady(str(error)))
-    elif isinstance(error, ModuleNotFoundError) and error.name == "course":
-        outer.set_exception(NotReady("a worker cannot grade: the course package is not installed there"))
+    elif isinstance(error, RuntimeError) and "deserialization of the task graph" in str(error):
+        outer.set_exception(NotReady(f"the Dask scheduler cannot unpack the grader's tasks: {NO_COURSE}"))
     elif error is not None:
         outer.set_exception(error)
     else:
@@ -126,8 +129,8 @@ class ClusterExecutor(concurrent.futures.Executor):
         """The workers present now, checked before any task (Client.run); NotReady names the first that fails."""
         replies = self.client.run(readiness, self.fingerprint, self.sandboxed, on_error="return")
         for address, reply in sorted(replies.items()):
-            if isinstance(reply, ModuleNotFoundError) and reply.name == "course":
-                reply = "the course package is not installed there"
+            if isinstance(reply, BaseException) and "No module named 'course'" in str(reply):
+                reply = NO_COURSE
             elif isinstance(reply, BaseException):
                 reply = f"its check failed ({type(reply).__name__}: {reply})"
             if reply:
