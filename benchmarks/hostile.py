@@ -20,12 +20,14 @@ import json, sys, time
 sys.path.insert(0, sys.argv[1]); sys.path.insert(1, sys.argv[2])
 from hostile import HOSTILE
 import course
-for name in ("course.grading.limits", "course.answers"):  # the time limit of this version: 2 s for the benchmark
+for name in ("course.grading.limits", "course.limits"):  # the time limit of this version (new or old layout): 2 s
     if name in sys.modules or __import__("importlib").util.find_spec(name):
         __import__("importlib").import_module(name).TIME_LIMIT = 2.0
 import keras  # loaded before the clock starts, as in a notebook that has run its Setup
 answer = HOSTILE[sys.argv[3]]
-for exercise in [e for e in course.exercises() if not e.endswith("trained_model")]:
+todo = [e for e in course.exercises() if not e.endswith("trained_model")]
+print(json.dumps({"exercises": len(todo)}), flush=True)
+for exercise in todo:
     start = time.perf_counter()
     try:
         result = course.grade(exercise, answer)
@@ -59,9 +61,10 @@ def main() -> None:
         except subprocess.TimeoutExpired as e:
             out = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else e.stdout or ""
         rows = [json.loads(line) for line in out.splitlines() if line.startswith("[")]
+        count = next((json.loads(line)["exercises"] for line in out.splitlines() if line.startswith("{")), len(rows))
         good = sum(1 for _, ok in rows if ok)
-        print(f"{name:26} held {good:3} of 27   ({time.perf_counter() - start:.0f} s)", flush=True)
-        held, total = held + good, total + 27
+        print(f"{name:26} held {good:3} of {count}   ({time.perf_counter() - start:.0f} s)", flush=True)
+        held, total = held + good, total + count
     print(f"total: {held} of {total} hostile answers held")
 
 

@@ -1,6 +1,7 @@
 """The batch grader: discovery, transport, a kernel round trip, and a whole class of real and hostile submissions."""
 
 import csv
+import json
 import math
 import sys
 from pathlib import Path
@@ -10,9 +11,9 @@ import numpy as np
 import pytest
 
 from course.checks import kit
-from course.grader import report, transport
+from course.grader import report, sandbox, transport
 from course.grader.discover import discover
-from course.grader.kernel import Kernel, network_isolation
+from course.grader.kernel import Kernel
 from course.grader.remote import RemoteFunction, decode_reply
 from course.grading import limits
 from course.grading.cells import is_check_cell
@@ -159,7 +160,23 @@ def hog(x):
 def interfaces(x):
     import socket
     return [name for _, name in socket.if_nameindex()]
+
+def seen(x):
+    import os, pathlib
+    from course import data
+    from course.data import photos
+    return {
+        "cwd": os.getcwd(), "home": os.environ.get("HOME"), "pwd": os.environ.get("PWD"),
+        "oldpwd": os.environ.get("OLDPWD"), "uid": os.getuid(), "environment": sorted(os.environ),
+        "pids": len([p for p in os.listdir("/proc") if p.isdigit()]),
+        "references": os.listdir(pathlib.Path(data.__file__).parents[1] / "references"),
+        "solutions": os.path.exists(pathlib.Path(data.__file__).parents[2] / "solutions"),
+        "test labels": data.load_mnist()[1][1] is None, "test images": len(data.load_mnist()[1][0]),
+        "labels file": os.path.exists(os.environ["COURSE_DATA_DIR"] + "/mnist/t10k-labels-idx1-ubyte.gz"),
+        "home files": os.listdir(os.environ["HOME"]), "work files": os.listdir("."),
+    }
 """
+ALLOWED = set(sandbox.environment(threads=1, notebook="", extra={"COURSE_REFERENCE_SOCKET": ""}))
 
 
 def test_remote_round_trip_through_a_kernel():
@@ -181,8 +198,25 @@ def test_remote_round_trip_through_a_kernel():
         assert type(built).__name__ == "Sequential" and built.count_params() == 8
         wrapped = kit.call(RemoteFunction(kernel, "values"), np.ones(2), wrap="lambda f, x: f(x)[1]")
         assert wrapped == 2.0
-        if network_isolation():  # a network namespace of its own: only a loopback, which is down
-            assert kit.call(RemoteFunction(kernel, "interfaces"), x) == ["lo"]
+        assert kit.call(RemoteFunction(kernel, "interfaces"), x) == ["lo"]  # a network namespace of its own
+        view = kit.call(RemoteFunction(kernel, "seen"), x)  # what the sandbox leaves a kernel to see
+        assert view["cwd"] == view["pwd"] == "/submission" and view["home"] == "/home/learner" and view["uid"] != 0
+        assert view["oldpwd"] is None and view["pids"] <= 3  # bwrap's init, the kernel and what it started
+        kernel_own = {
+            "PYDEVD_USE_FRAME_EVAL",
+            "TERM",
+            "CLICOLOR",
+            "PAGER",
+            "GIT_PAGER",
+            "FORCE_COLOR",
+            "CLICOLOR_FORCE",
+        }
+        assert set(view["environment"]) <= ALLOWED | kernel_own | {"PWD", "TF_ENABLE_ONEDNN_OPTS"}
+        assert view["references"] == [] and not view["solutions"] and not view["labels file"]
+        assert view["test labels"] and view["test images"] == 10_000
+        assert (
+            set(view["home files"]) <= {".ipython", ".cache", ".config", ".keras", ".local"} and not view["work files"]
+        )
         kernel.margin = 2  # a loop in C ignores the in-kernel limits: the grader kills the kernel
         outcome = RemoteFunction(kernel, "c_loop").run_call((x,), time_limit=1.0)
         assert outcome.status == "timeout" and kernel.client is None
@@ -213,7 +247,10 @@ def test_a_class_of_real_and_hostile_submissions(tmp_path):
     assert passed == expected
     assert "course's reference" in feedback["dee", "step"]
     assert "use >, not >=" in feedback["replaces_grade", "step"]
-    assert "kernel died" in feedback["exits", "accuracy"] and "did not finish" in feedback["endless", "step"]
+    assert "kernel died" in feedback["exits", "accuracy"]
+    assert (
+        "did not finish within 45 s and was interrupted" in (tmp_path / "out" / "feedback" / "endless.md").read_text()
+    )
     assert "exit" in feedback["exits_in_step", "step"] or "died" in feedback["exits_in_step", "step"]
     assert "could not be read" in feedback["invalid_json", "step"] and "could not be read" in feedback["empty", "step"]
     assert "defines no `step`" in feedback["renamed", "step"]
@@ -222,7 +259,14 @@ def test_a_class_of_real_and_hostile_submissions(tmp_path):
     summary = (tmp_path / "out" / "summary.md").read_text()
     assert "| perceptron.step | 3 / 17 | the perceptron fires only when z > 0" in summary
 
-    # Again: nothing changed, nothing re-run; one notebook changed, only it is graded again.
+    incomplete = {g.learner for g in graded if not g.complete}  # time ran out or the kernel died: not final
+    assert incomplete == {"exits", "exits_in_step", "endless"} and "Not final" in summary
+
+    # Again: only the incomplete ones are graded again; then one notebook changed, and only it is graded again.
+    kept = json.loads((tmp_path / "out" / ".grades-cache.json").read_text())
+    assert {name.split("/")[0] for name in kept} == set(expected) - incomplete  # the next run grades them again
+    for learner in incomplete:
+        (tmp_path / "in" / learner / "01_perceptron.ipynb").unlink()
     assert grade_class(tmp_path / "in", tmp_path / "out", workers=2, timeout=45, progress=False)[2] == 0
     write(tmp_path / "in", "cal", "01_perceptron.ipynb", filled("01_perceptron.ipynb"))
     graded, _, fresh = grade_class(tmp_path / "in", tmp_path / "out", workers=2, timeout=45, progress=False)
@@ -252,8 +296,12 @@ trained_model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten
 """
 
 
-def test_a_model_answer_travels_as_a_keras_file_loaded_safely(tmp_path):
+def test_a_model_answer_travels_as_a_keras_file_loaded_safely(tmp_path, monkeypatch):
+    from course.grader import evaluator
     from course.grader.submission import grade_notebook
+
+    evaluated, grade_model = [], evaluator.grade_model
+    monkeypatch.setattr(evaluator, "grade_model", lambda *a, **k: evaluated.append(a[0]) or grade_model(*a, **k))
 
     rows = {}
     for learner, source in (("cheat", CHEAT), ("lambda", LAMBDA), ("untrained", UNTRAINED)):
@@ -267,3 +315,4 @@ def test_a_model_answer_travels_as_a_keras_file_loaded_safely(tmp_path):
     assert "could not be loaded safely" in rows["cheat"]["cnn.trained_model"].feedback
     assert "could not be loaded safely" in rows["lambda"]["cnn.trained_model"].feedback
     assert rows["untrained"]["cnn.trained_model"].mistake == "untrained"
+    assert evaluated == ["cnn.trained_model"] * 3  # each model loaded and scored by the evaluator process

@@ -1,11 +1,15 @@
 """Help on demand: two hints for every function exercise, the reference's source as the solution, both recorded."""
 
+import importlib
+import pkgutil
+
 import pytest
 
 import course
-from course.grading import help, progress, registry
+import course.hints
+from course.grading import help, progress
 
-FUNCTIONS = [e for e in course.exercises() if registry.exercise(e).kind == "function"]
+EXERCISES = course.exercises()  # every exercise, the trained models too
 
 
 @pytest.fixture(autouse=True)
@@ -13,8 +17,8 @@ def own_progress(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_PROGRESS", str(tmp_path / "progress.json"))
 
 
-@pytest.mark.parametrize("exercise_id", FUNCTIONS)
-def test_every_function_exercise_has_two_hints(exercise_id):
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_every_exercise_has_two_hints(exercise_id):
     hints = help.hints_of(exercise_id)
     assert len(hints) == help.LEVELS and all(len(h) > 20 for h in hints) and hints[0] != hints[1]
 
@@ -54,6 +58,18 @@ def test_a_second_failed_check_points_to_the_hints(capsys):
 def test_help_never_raises(capsys):
     course.hint("perceptron.no_such_exercise")
     course.solution(42)
-    course.hint("cnn.trained_model")
+    course.hint("cnn.trained_model", 7)
     out = capsys.readouterr().out
-    assert out.count("✗") == 2 and "has no hints" in out
+    assert out.count("✗") == 2 and "Hint 2 of 2 for cnn.trained_model" in out
+
+
+HINT_TOPICS = [m.name for m in pkgutil.iter_modules(course.hints.__path__)]
+
+
+@pytest.mark.parametrize("topic", HINT_TOPICS)
+def test_every_hint_names_an_exercise(topic):
+    names = {e.split(".")[1] for e in EXERCISES if e.startswith(f"{topic}.")}
+    if not names:
+        pytest.skip(f"no {topic} exercises registered yet (their notebook has not landed)")
+    hints = importlib.import_module(f"course.hints.{topic}").HINTS
+    assert set(hints) <= names, f"hints for no exercise: {sorted(set(hints) - names)}"

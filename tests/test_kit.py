@@ -46,17 +46,29 @@ def test_a_timeout_is_a_mistake(monkeypatch):
 
 
 def test_given_is_fresh_and_named():
-    x = Given("np.arange(3.0)", "x")
+    x = Given("numpy:arange", 3.0, name="x")
     assert x.value is not x.value
     assert kit.describe("f", x, 2) == "f(x, 2) with x = np.arange(3.0)"
-    assert kit.describe("predict", Given("np.zeros((10000, 784))", "the 10,000 test images")) == (
+    assert kit.describe("predict", Given("numpy:zeros", (10000, 784), name="the 10,000 test images")) == (
         "predict(the 10,000 test images)"
     )
-    assert kit.call(lambda rng: rng.random(), Given("np.random.default_rng(0)")) == np.random.default_rng(0).random()
+    rng = Given("numpy.random:default_rng", 0)
+    assert kit.call(lambda rng: rng.random(), rng) == np.random.default_rng(0).random()
 
 
-def test_wrap_runs_around_the_learner_function():
-    assert kit.call(lambda x: x + 1, 2, wrap="lambda f, x: (f(x), f(x + 1))") == (3, 4)
+def test_given_and_adapters_are_import_paths_checked_when_made():
+    """No code as text: a Given or an adapter names a function of numpy or course, which must exist."""
+    for path in ("np.arange(3)", "os:system", "builtins:eval", "numpy", "course.checks.inputs:no_such_builder"):
+        with pytest.raises((ValueError, AttributeError, ImportError)):
+            Given(path)
+        with pytest.raises((ValueError, AttributeError, ImportError)):
+            kit.adapter(path)
+    assert not hasattr(kit, "evaluate")
+
+
+def test_wrap_runs_an_adapter_around_the_learner_function():
+    out, repeats = kit.call(lambda x: [v for v in range(x)], 5, wrap=kit.adapter("course.checks.adapters:loop_count"))
+    assert out == [0, 1, 2, 3, 4] and repeats >= 5
 
 
 def test_expect_names_the_recognised_mistake():

@@ -2,11 +2,41 @@
 
 import numpy as np
 
-from course.checks.kit import Given, Mistake, NotFinite, Raised, Unstable, array, call, describe, expect, items
+from course.checks.kit import (
+    Given,
+    Mistake,
+    NotFinite,
+    Raised,
+    Unstable,
+    array,
+    call,
+    cases,
+    describe,
+    expect,
+    items,
+    value_of,
+)
 from course.grading.registry import register
 from course.references import backprop as ref
 
 SIGN = "sign error: "
+
+
+def numbers(rng, shape, scale=2.0, zeros=0):
+    """A hidden input: numbers with two decimals, `zeros` of them exactly 0."""
+    z = np.round(rng.normal(scale=scale, size=shape), 2)
+    z.flat[rng.choice(z.size, size=min(zeros, z.size), replace=False)] = 0.0
+    return z
+
+
+def matrix(rng, zeros=0, scale=2.0):
+    """A hidden (n, k) input of 2 to 4 rows and columns."""
+    return numbers(rng, tuple(int(v) for v in rng.integers(2, 5, size=2)), scale, zeros)
+
+
+def huge(rng):
+    """Hidden logits or pre-activations far out on both sides, where a naive np.exp overflows."""
+    return np.round(rng.uniform(700, 1000, size=(2, 3)) * rng.choice([-1, 1], size=(2, 3)), 1)
 
 
 def finite(out, shown, shape=None, advice=""):
@@ -19,7 +49,10 @@ def finite(out, shown, shape=None, advice=""):
 
 @register("backprop.chain_rule_example")
 def check_chain_rule_example(fn):
-    for x, y, z in ((-2.0, 5.0, -4.0), (3.0, -1.0, 2.0), (0.5, 1.5, -3.0)):
+    def draw(rng):
+        return tuple(float(v) or 1.0 for v in numbers(rng, 3, scale=3.0))
+
+    for x, y, z in cases(((-2.0, 5.0, -4.0), (3.0, -1.0, 2.0), (0.5, 1.5, -3.0)), draw, draw):
         shown = describe("chain_rule_example", x, y, z)
         out = items(call(fn, x, y, z, shown=shown), shown, 4, "(f, dfdx, dfdy, dfdz)")
         f, dfdx, dfdy, dfdz = (array(v, f"{shown}[{i}]", shape=()) for i, v in enumerate(out))
@@ -42,46 +75,62 @@ SIGMOID_ADVICE = (
 
 @register("backprop.sigmoid")
 def check_sigmoid(fn):
-    for z in (Given("np.array([-2.0, 0.0, 0.5, 3.0])", "z"), 2.0, Given("np.array([[-1.0, 4.0], [0.25, -6.0]])", "z")):
+    visible = (
+        Given("numpy:array", [-2.0, 0.0, 0.5, 3.0], name="z"),
+        2.0,
+        Given("numpy:array", [[-1.0, 4.0], [0.25, -6.0]], name="z"),
+    )
+    for z in cases(visible, matrix, lambda rng: round(float(rng.normal(scale=3.0)), 2)):
         shown = describe("sigmoid", z)
         out = finite(call(fn, z, shown=shown), shown)
-        value = np.asarray(z.value if isinstance(z, Given) else z)
+        value = np.asarray(value_of(z))
         hints = [(ref.sigmoid(-value), SIGN + "σ(z) = 1 / (1 + exp(-z)), which grows with z.")]
         hints += [(np.tanh(value), "that is tanh(z); the sigmoid is 1 / (1 + exp(-z)), between 0 and 1.")]
         hints += [(np.exp(-value), "the 1 / (1 + ...) is missing: σ(z) = 1 / (1 + exp(-z)).")]
         expect(shown, out, ref.sigmoid(value), hints)
-    z = Given("np.array([[-1000.0, -30.0], [30.0, 1000.0]])", "z")
-    shown = describe("sigmoid", z)
-    try:
-        out = call(fn, z, shown=shown, strict=True)
-    except Unstable as e:
-        raise Unstable(f"{e} {SIGMOID_ADVICE}", e.faults, "overflow in exp") from None
-    expect(shown, finite(out, shown, advice=SIGMOID_ADVICE), ref.sigmoid(z.value))
+    for z in cases([Given("numpy:array", [[-1000.0, -30.0], [30.0, 1000.0]], name="z")], huge):
+        shown = describe("sigmoid", z)
+        try:
+            out = call(fn, z, shown=shown, strict=True)
+        except Unstable as e:
+            raise Unstable(f"{e} {SIGMOID_ADVICE}", e.faults, "overflow in exp") from None
+        expect(shown, finite(out, shown, advice=SIGMOID_ADVICE), ref.sigmoid(value_of(z)))
 
 
 @register("backprop.sigmoid_grad")
 def check_sigmoid_grad(fn):
-    for z in (Given("np.array([-3.0, -0.5, 0.0, 1.0, 4.0])", "z"), Given("np.array([[2.0, -2.0], [0.1, 6.0]])", "z")):
+    visible = (
+        Given("numpy:array", [-3.0, -0.5, 0.0, 1.0, 4.0], name="z"),
+        Given("numpy:array", [[2.0, -2.0], [0.1, 6.0]], name="z"),
+    )
+    for z in cases(visible, matrix, matrix):
         shown = describe("sigmoid_grad", z)
         out = finite(call(fn, z, shown=shown), shown)
-        z, s = z.value, ref.sigmoid(z.value)
+        z = value_of(z)
+        s = ref.sigmoid(z)
         hints = [(s, "that is σ(z) itself; its derivative is σ(z) * (1 - σ(z)).")]
         hints += [(z * (1 - z), "apply the formula to σ(z), not to z: σ'(z) = σ(z) * (1 - σ(z)).")]
         hints += [(-s * (1 - s), SIGN + "σ'(z) = σ(z) * (1 - σ(z)) is positive.")]
         hints += [(1 - s**2, "1 - σ(z)² is tanh's pattern; σ'(z) = σ(z) * (1 - σ(z)).")]
         expect(shown, out, ref.sigmoid_grad(z), hints)
-    z = Given("np.array([-1000.0, 1000.0])", "z")
-    shown = describe("sigmoid_grad", z)
     advice = "Compute σ(z) * (1 - σ(z)) with your stable sigmoid."
-    expect(shown, finite(call(fn, z, shown=shown), shown, (2,), advice), ref.sigmoid_grad(z.value))
+    for z in cases([Given("numpy:array", [-1000.0, 1000.0], name="z")], huge):
+        shown = describe("sigmoid_grad", z)
+        z_value = value_of(z)
+        out = finite(call(fn, z, shown=shown), shown, z_value.shape, advice)
+        expect(shown, out, ref.sigmoid_grad(z_value))
 
 
-Z_ACT = Given("np.array([[-2.0, 0.0, 3.0], [1.5, -0.5, 0.0]])", "z")
+def _with_zeros(rng):
+    return matrix(rng, zeros=2)
+
+
+Z_ACT = Given("numpy:array", [[-2.0, 0.0, 3.0], [1.5, -0.5, 0.0]], name="z")
 
 
 @register("backprop.relu")
 def check_relu(fn):
-    for z in (Z_ACT, -1.5, Given("np.array([0.5, -4.0, 2.0])", "z")):
+    for z in cases((Z_ACT, -1.5, Given("numpy:array", [0.5, -4.0, 2.0], name="z")), _with_zeros, _with_zeros):
         shown = describe("relu", z)
         try:
             out = call(fn, z, shown=shown)
@@ -90,7 +139,7 @@ def check_relu(fn):
                 advice = "Python's max() and `if` compare one number: use np.maximum(0, z)."
                 raise Mistake(f"{e} {advice}", "Python's max on an array") from None
             raise
-        z = np.asarray(z.value if isinstance(z, Given) else z)
+        z = np.asarray(value_of(z))
         hints = [(np.abs(z), "ReLU is max(0, z), not |z|: negative inputs give 0.")]
         hints += [(z > 0, "that is the gradient (0 or 1); ReLU returns z itself where z > 0.")]
         hints += [(np.minimum(0, z), "ReLU is max(0, z), not min(0, z).")]
@@ -99,10 +148,10 @@ def check_relu(fn):
 
 @register("backprop.relu_grad")
 def check_relu_grad(fn):
-    for z in (Z_ACT, Given("np.array([0.5, -4.0, 2.0, 0.0])", "z")):
+    for z in cases((Z_ACT, Given("numpy:array", [0.5, -4.0, 2.0, 0.0], name="z")), _with_zeros, _with_zeros):
         shown = describe("relu_grad", z)
         out = array(call(fn, z, shown=shown), shown)
-        z = z.value
+        z = value_of(z)
         hints = [((z >= 0).astype(float), "at z = 0 the gradient is 0 here (as in TensorFlow): use z > 0.")]
         hints += [(ref.relu(z), "that is relu(z) itself; its gradient is 1 where z > 0, else 0.")]
         hints += [(np.sign(z), "sign(z) is -1 for negative z, but the gradient is 0 there.")]
@@ -115,16 +164,28 @@ SOFTMAX_ADVICE = (
 )
 OWN_MAXIMUM = "Subtract each row's own maximum, Z.max(axis=-1, keepdims=True), not the maximum of the whole array."
 SOFTMAX_CASES = [
-    "np.array([[1.0, 2.0, 3.0, 4.0], [1.0, 1.0, 1.0, 1.0], [-1.0, 0.0, 2.0, 0.5]])",
-    "np.array([[1.0, 2.0, 0.0], [0.5, -1.0, 3.0], [2.0, 2.0, 2.0]])",
-    "np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -1000.0, -999.0]])",
-    "np.array([[1000.0, 1001.0], [0.0, 1.0]])",
+    [[1.0, 2.0, 3.0, 4.0], [1.0, 1.0, 1.0, 1.0], [-1.0, 0.0, 2.0, 0.5]],
+    [[1.0, 2.0, 0.0], [0.5, -1.0, 3.0], [2.0, 2.0, 2.0]],
+    [[1000.0, 1001.0, 1002.0], [-1000.0, -1000.0, -999.0]],
+    [[1000.0, 1001.0], [0.0, 1.0]],
 ]
+
+
+def _square_logits(rng):
+    k = int(rng.integers(2, 5))
+    return numbers(rng, (k, k))
+
+
+def _far_rows(rng):
+    """Logits whose rows lie far apart: one near 1000 (exp overflows), one near 0 (0 / 0 after the array's max)."""
+    Z = numbers(rng, (2, int(rng.integers(2, 5))))
+    Z[0] += 1000.0
+    return Z
 
 
 @register("backprop.softmax")
 def check_softmax(fn):
-    for Z in (Given(expr, "Z") for expr in SOFTMAX_CASES):
+    for Z in cases([Given("numpy:array", z, name="Z") for z in SOFTMAX_CASES], matrix, _square_logits, _far_rows):
         shown = describe("softmax", Z)
         try:
             out = call(fn, Z, shown=shown, strict=True)
@@ -137,7 +198,7 @@ def check_softmax(fn):
                 keep = "Keep the summed axis: .sum(axis=-1, keepdims=True) has shape (n, 1)."
                 raise Mistake(f"{e} {keep}", "keepdims missing") from None
             raise
-        Z = Z.value
+        Z = value_of(Z)
         E = np.exp(Z - Z.max())
         row = "normalise each row: a softmax over the last axis (axis=-1), so that every row sums to 1."
         square = Z.shape[0] == Z.shape[1]

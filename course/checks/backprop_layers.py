@@ -2,8 +2,22 @@
 
 import numpy as np
 
-from course.checks.backprop import SIGN, finite
-from course.checks.kit import Given, Mistake, Raised, WrongShape, array, call, describe, expect, items
+from course.checks import inputs
+from course.checks.backprop import SIGN, finite, matrix, numbers
+from course.checks.kit import (
+    Given,
+    Mistake,
+    Raised,
+    WrongShape,
+    array,
+    call,
+    cases,
+    describe,
+    expect,
+    fmt,
+    items,
+    value_of,
+)
 from course.grading.registry import register
 from course.references import backprop as ref
 
@@ -12,18 +26,31 @@ ZERO_ADVICE = (
     "from 0 before the log."
 )
 CROSS_ENTROPY_CASES = [
-    ("np.array([[0.7, 0.2, 0.1], [0.1, 0.6, 0.3], [0.25, 0.25, 0.5], [0.2, 0.2, 0.6]])", "np.array([0, 1, 2, 0])"),
-    ("np.array([[0.9, 0.1], [0.4, 0.6]])", "np.array([1, 1])"),
-    ("np.array([[1.0, 0.0, 0.0], [0.2, 0.8, 0.0]])", "np.array([0, 1])"),
+    ([[0.7, 0.2, 0.1], [0.1, 0.6, 0.3], [0.25, 0.25, 0.5], [0.2, 0.2, 0.6]], [0, 1, 2, 0]),
+    ([[0.9, 0.1], [0.4, 0.6]], [1, 1]),
+    ([[1.0, 0.0, 0.0], [0.2, 0.8, 0.0]], [0, 1]),
 ]
+
+
+def _probabilities(rng, zero=None):
+    """Hidden (P, y): rows of probabilities with three decimals; with `zero` "off" (or "true"), a first row that
+    puts probability 1 on its true class (or on another one)."""
+    n, k = int(rng.integers(2, 6)), int(rng.integers(3, 5))
+    P = np.round(rng.dirichlet(np.ones(k), size=n), 3)
+    y = rng.integers(0, k, size=n)
+    if zero is not None:
+        P[0] = 0.0
+        P[0, (y[0] + 1) % k if zero == "true" else y[0]] = 1.0
+    return P, y
 
 
 @register("backprop.cross_entropy")
 def check_cross_entropy(fn):
-    for P, y in ((Given(p, "P"), Given(t, "y")) for p, t in CROSS_ENTROPY_CASES):
+    visible = [(Given("numpy:array", p, name="P"), Given("numpy:array", t, name="y")) for p, t in CROSS_ENTROPY_CASES]
+    for P, y in cases(visible, _probabilities, lambda rng: _probabilities(rng, "off")):
         shown = describe("cross_entropy", P, y)
         out = finite(call(fn, P, y, shown=shown), shown, (), ZERO_ADVICE)
-        P, y = P.value, y.value
+        P, y = value_of(P), value_of(y)
         n, expected = len(y), ref.cross_entropy(P, y)
         hints = [(n * expected, "that is the sum over the samples; take the mean (divide by n).")]
         hints += [(-expected, SIGN + "the loss is minus the log-probability, -log p, which is >= 0.")]
@@ -35,29 +62,42 @@ def check_cross_entropy(fn):
         ]
         hints += [(-np.mean(np.log(np.clip(P, 1e-12, 1))), "only the probability of the true class y counts.")]
         expect(shown, out, expected, hints, atol=1e-5)
-    P, y = Given("np.array([[0.0, 1.0], [0.5, 0.5]])", "P"), Given("np.array([0, 1])", "y")
-    shown = describe("cross_entropy", P, y)
     clip = "The true class has probability 0: clip the picked probabilities first, e.g. np.clip(p, 1e-12, 1.0)."
-    out = finite(call(fn, P, y, shown=shown), shown, (), clip)
-    if out < 5:
-        raise Mistake(f"{shown} returned {float(out):.4g}; expected a large but finite loss. {clip}", "no clipping")
+    visible = [(Given("numpy:array", [[0.0, 1.0], [0.5, 0.5]], name="P"), Given("numpy:array", [0, 1], name="y"))]
+    for P, y in cases(visible, lambda rng: _probabilities(rng, "true")):
+        shown = describe("cross_entropy", P, y)
+        out = finite(call(fn, P, y, shown=shown), shown, (), clip)
+        if out < 5:
+            raise Mistake(
+                f"{shown} returned {fmt(float(out))}; expected a large but finite loss. {clip}", "no clipping"
+            )
 
 
 GRAD_CASES = [  # (f, x, eps or None for the default)
-    ("lambda x: np.sum(x ** 3)", "np.array([1.0, -2.0, 0.5])", 0.1),
-    ("lambda x: np.sum(x ** 2) + x[0, 0] * x[1, 1]", "np.array([[1.0, 2.0], [-1.0, 0.5]])", None),
-    ("lambda x: np.sum(np.sin(x) * np.arange(x.size).reshape(x.shape))", "np.ones((2, 3))", 0.5),
+    ("cube_sum", Given("numpy:array", [1.0, -2.0, 0.5], name="x"), 0.1),
+    ("square_sum_cross", Given("numpy:array", [[1.0, 2.0], [-1.0, 0.5]], name="x"), None),
+    ("weighted_sin", Given("numpy:ones", (2, 3), name="x"), 0.5),
 ]
+
+
+def _function(name):
+    """One of the functions of `course.checks.inputs` as an argument, shown as the lambda it computes."""
+    return Given("course.checks.inputs:function", f"course.checks.inputs:{name}", name=getattr(inputs, name).__doc__)
+
+
+def _gradient_case(rng):
+    x = matrix(rng, scale=1.0)
+    return str(rng.choice(["cube_sum", "square_sum_cross", "weighted_sin"])), x, rng.choice([None, 0.1, 0.01])
 
 
 @register("backprop.numerical_gradient")
 def check_numerical_gradient(fn):
-    for f_text, x_text, eps in GRAD_CASES:
-        f, x = Given(f_text, "f"), Given(x_text, "x")
-        args = (f, x) if eps is None else (f, x, eps)
+    for name, x, eps in cases(GRAD_CASES, _gradient_case, _gradient_case):
+        f = _function(name)
+        args = (f, x) if eps is None else (f, x, float(eps))
         shown = describe("numerical_gradient", *args)
         out = array(call(fn, *args, shown=shown), shown)
-        f, x, h = f.value, x.value, 1e-6 if eps is None else eps
+        f, x, h = f.value, value_of(x), 1e-6 if eps is None else float(eps)
         if out.shape == () and x.ndim:
             raise WrongShape(
                 f"{shown} returned one number; return one partial derivative per entry of x (an array of x's "
@@ -74,11 +114,26 @@ def check_numerical_gradient(fn):
         expect(shown, out, expected, hints, atol=1e-6 if eps is None else 1e-8)
 
 
-X_43 = Given("np.array([[1.0, 2.0, 0.0], [0.0, -1.0, 1.0], [2.0, 1.0, -1.0], [0.5, 0.0, 3.0]])", "X")
-W_32, B_2 = Given("np.array([[1.0, -1.0], [0.5, 2.0], [-2.0, 0.0]])", "W"), Given("np.array([0.1, -0.2])", "b")
-X_23 = Given("np.array([[1.0, -2.0, 0.5], [3.0, 0.0, 1.0]])", "X")
-W_33 = Given("np.array([[1.0, 2.0, 0.0], [0.0, 1.0, -1.0], [2.0, 0.0, 1.0]])", "W")
-B_3 = Given("np.array([0.5, 0.0, -1.0])", "b")
+X_43 = Given("numpy:array", [[1.0, 2.0, 0.0], [0.0, -1.0, 1.0], [2.0, 1.0, -1.0], [0.5, 0.0, 3.0]], name="X")
+W_32, B_2 = (
+    Given("numpy:array", [[1.0, -1.0], [0.5, 2.0], [-2.0, 0.0]], name="W"),
+    Given("numpy:array", [0.1, -0.2], name="b"),
+)
+X_23 = Given("numpy:array", [[1.0, -2.0, 0.5], [3.0, 0.0, 1.0]], name="X")
+W_33 = Given("numpy:array", [[1.0, 2.0, 0.0], [0.0, 1.0, -1.0], [2.0, 0.0, 1.0]], name="W")
+B_3 = Given("numpy:array", [0.5, 0.0, -1.0], name="b")
+
+
+def _dense(rng, square=False):
+    """Hidden (X, W, b) of a dense layer: n samples, d inputs, m outputs (m = d when `square`)."""
+    n, d, m = (int(v) for v in rng.integers(2, 5, size=3))
+    m = d if square else m
+    return numbers(rng, (n, d)), numbers(rng, (d, m)), numbers(rng, m)
+
+
+def _dense_grad(rng, square=False):
+    X, W, b = _dense(rng, square)
+    return numbers(rng, (len(X), W.shape[1])), X, W
 
 
 def _shapes(e: Raised, advice: str) -> Mistake:
@@ -88,13 +143,13 @@ def _shapes(e: Raised, advice: str) -> Mistake:
 
 @register("backprop.dense_forward")
 def check_dense_forward(fn):
-    for X, W, b in ((X_43, W_32, B_2), (X_23, W_33, B_3)):
+    for X, W, b in cases(((X_43, W_32, B_2), (X_23, W_33, B_3)), _dense, lambda rng: _dense(rng, square=True)):
         shown = describe("dense_forward", X, W, b)
         try:
             out = array(call(fn, X, W, b, shown=shown), shown)
         except Raised as e:
             raise _shapes(e, "X has shape (n, d) and W (d, m): X @ W has shape (n, m).") from None
-        X, W, b = X.value, W.value, b.value
+        X, W, b = value_of(X), value_of(W), value_of(b)
         transpose = "W has shape (d, m) already: use X @ W, not X @ W.T (no transpose)."
         hints = [(X @ W.T + b if W.shape[0] == W.shape[1] else None, transpose)]
         hints += [(W.T @ X.T + b[:, None], "one row per sample: X @ W + b has shape (n, m), not (m, n).")]
@@ -105,15 +160,16 @@ def check_dense_forward(fn):
 
 @register("backprop.dense_backward")
 def check_dense_backward(fn):
-    dZ_42 = Given("np.array([[0.5, -1.0], [0.0, 2.0], [1.0, 1.0], [-0.5, 0.25]])", "dZ")
-    dZ_23 = Given("np.array([[1.0, 0.0, -2.0], [0.5, 1.5, 1.0]])", "dZ")
-    for dZ, X, W in ((dZ_42, X_43, W_32), (dZ_23, X_23, W_33)):
+    dZ_42 = Given("numpy:array", [[0.5, -1.0], [0.0, 2.0], [1.0, 1.0], [-0.5, 0.25]], name="dZ")
+    dZ_23 = Given("numpy:array", [[1.0, 0.0, -2.0], [0.5, 1.5, 1.0]], name="dZ")
+    visible = ((dZ_42, X_43, W_32), (dZ_23, X_23, W_33))
+    for dZ, X, W in cases(visible, _dense_grad, lambda rng: _dense_grad(rng, square=True)):
         shown = describe("dense_backward", dZ, X, W)
         try:
             dX, dW, db = items(call(fn, dZ, X, W, shown=shown), shown, 3, "(dX, dW, db)")
         except Raised as e:
             raise _shapes(e, "Match the shapes: dX = dZ @ W.T is (n, d), dW = X.T @ dZ is (d, m).") from None
-        dZ, X, W = dZ.value, X.value, W.value
+        dZ, X, W = value_of(dZ), value_of(X), value_of(W)
         (eX, eW, eb), n = ref.dense_backward(dZ, X, W), len(X)
         hints = [(dZ @ W if W.shape[0] == W.shape[1] else None, "missing transpose: dX = dZ @ W.T.")]
         hints += [(-eX, SIGN + "dX = dZ @ W.T."), (W @ dZ.T, "dX has X's shape (n, d): dZ @ W.T.")]
@@ -131,26 +187,30 @@ def check_dense_backward(fn):
 
 
 SGD_CASES = [
-    (
-        "[np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.5, -0.5])]",
-        "[np.array([[0.1, -0.2], [0.3, 0.0]]), np.array([1.0, -1.0])]",
-        0.1,
-    ),
-    (
-        "[np.array([2.0, -1.0, 0.0]), np.array(1.5), np.ones((2, 2))]",
-        "[np.arange(3.0), np.array(-2.0), np.eye(2)]",
-        0.5,
-    ),
+    ([[[1.0, 2.0], [3.0, 4.0]], [0.5, -0.5]], [[[0.1, -0.2], [0.3, 0.0]], [1.0, -1.0]], 0.1),
+    ([[2.0, -1.0, 0.0], 1.5, [[1.0, 1.0], [1.0, 1.0]]], [[0.0, 1.0, 2.0], -2.0, [[1.0, 0.0], [0.0, 1.0]]], 0.5),
 ]
+
+
+def _sgd_case(rng):
+    shapes = [tuple(int(v) for v in rng.integers(1, 4, size=rng.integers(0, 3))) for _ in range(rng.integers(2, 4))]
+    return [numbers(rng, s) for s in shapes], [numbers(rng, s) for s in shapes], float(rng.choice([0.1, 0.05, 0.5]))
 
 
 @register("backprop.sgd_step")
 def check_sgd_step(fn):
-    for params, grads, lr in SGD_CASES:
-        params, grads = Given(params, "params"), Given(grads, "grads")
+    visible = [
+        (
+            Given("course.checks.inputs:arrays", *p, name="params"),
+            Given("course.checks.inputs:arrays", *g, name="grads"),
+            lr,
+        )
+        for p, g, lr in SGD_CASES
+    ]
+    for params, grads, lr in cases(visible, _sgd_case, _sgd_case):
         shown = describe("sgd_step", params, grads, lr)
         out = call(fn, params, grads, lr, shown=shown)
-        params, grads = params.value, grads.value
+        params, grads = value_of(params), value_of(grads)
         if out is None:
             raise Mistake(f"{shown} returned None: did you forget `return`?")
         if not isinstance(out, list | tuple):

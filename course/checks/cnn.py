@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course.checks.kit import Given, Mistake, WrongShape, WrongType, array, call, describe, diagnose, expect, fmt
+from course.checks.kit import Given, Mistake, WrongShape, WrongType, array, call, cases, describe, diagnose, fmt
 from course.grading import architecture
 from course.grading.registry import register
 from course.references import cnn as ref
@@ -68,7 +68,14 @@ def _with_hint(message: str, hint: str | None) -> Mistake:
 
 @register("cnn.conv_macs")
 def check_conv_macs(fn):
-    for args in ((3, 2, 3, 4, 5), (28, 28, 5, 1, 20), (14, 14, 5, 20, 50), (1, 1, 1, 2450, 500)):
+    def draw(rng):
+        return (
+            *(int(v) for v in rng.integers(2, 33, size=2)),
+            int(rng.integers(1, 8)),
+            *(int(v) for v in rng.integers(1, 65, size=2)),
+        )
+
+    for args in cases(((3, 2, 3, 4, 5), (28, 28, 5, 1, 20), (14, 14, 5, 20, 50), (1, 1, 1, 2450, 500)), draw, draw):
         h, w, k, c_in, c_out = args
         shown = describe("conv_macs", *args)
         out = array(call(fn, *args, shown=shown), shown, shape=(), kind="i")
@@ -86,92 +93,6 @@ def check_conv_macs(fn):
         raise _with_hint(f"{shown} returned {fmt(out)}, expected {expected:,}", diagnose(out, hints))
 
 
-def _dropout(fn, code, rate, training, seed):
-    """The learner's dropout on the input `code` with a fresh Generator, and the call as text."""
-    x, rng = Given(code, "x"), Given(f"np.random.default_rng({seed})")
-    shown = f"dropout({code}, rate={rate}, training={training}, rng={rng.expr})"
-    out = call(fn, x, rate, training, rng, shown=shown)
-    return x.value, array(out, shown, shape=x.value.shape), shown
-
-
-@register("cnn.dropout")
-def check_dropout(fn):
-    small = "np.arange(1.0, 21.0).reshape(4, 5)"
-    x, out, shown = _dropout(fn, small, 0.25, False, 0)
-    if not np.array_equal(out, x):
-        hint = diagnose(out, [(0.75 * x, "inverted dropout already scaled the survivors during training.")])
-        raise _with_hint(f"{shown} changed x: at inference return x unchanged", hint)
-    x, out, shown = _dropout(fn, small, 0.25, True, 0)
-    kept = out != 0
-    if not kept.any():
-        raise Mistake(f"{shown} returned all zeros: drop each entry with probability `rate`, not all of them.")
-    if np.array_equal(out, x):
-        raise Mistake(f"{shown} returned x unchanged: in training, zero each entry with probability `rate`.")
-    if kept.all():
-        raise Mistake(f"{shown} dropped none of the 20 entries: draw one random number per entry, rng.random(x.shape).")
-    for scale, hint in (
-        (1.0, "scale the survivors by 1 / (1 - rate)"),
-        (0.75, "divide the survivors by (1 - rate), don't multiply"),
-        (4.0, "scale by 1 / (1 - rate), not 1 / rate"),
-    ):
-        if np.allclose(out[kept], scale * x[kept]):
-            message = f"{shown} returned {fmt(out)}: {hint}, so that the expected value of each entry stays x."
-            raise Mistake(message, hint)
-    if not np.allclose(out[kept], x[kept] / 0.75):
-        raise Mistake(f"{shown} returned {fmt(out)}: every entry must be 0 or x / (1 - rate).")
-    if not np.array_equal(_dropout(fn, small, 0.25, True, 0)[1], out):
-        hint = "draw the mask from `rng`"
-        raise Mistake(f"{shown} gave a different result the second time: {hint} (rng.random(...)).", hint)
-    if all(np.array_equal(_dropout(fn, small, 0.25, True, seed)[1], out) for seed in (1, 2)):
-        raise Mistake(f"{shown} drops the same entries whatever the rng: draw a random mask from `rng`.")
-    x, out, shown = _dropout(fn, "np.ones((200, 500))", 0.3, True, 3)
-    dropped = float(np.mean(out == 0))
-    if abs(dropped - 0.3) > 0.01:
-        inverted = abs(dropped - 0.7) < 0.01
-        hint = "rate is the probability to drop an entry, not to keep it" if inverted else "draw one number per entry"
-        raise Mistake(f"{shown} zeroed {dropped:.1%} of the entries, expected about 30%: {hint}.", hint)
-    if abs(out.mean() - 1.0) > 0.02:
-        raise Mistake(f"{shown} has mean {out.mean():.3f}; inverted dropout keeps the mean of the input, 1.0.")
-    x, out, shown = _dropout(fn, small, 0.0, True, 0)
-    if not np.allclose(out, x):
-        raise Mistake(f"{shown} changed x: with rate 0 nothing is dropped.")
-
-
-BATCHNORM_CASES = (  # (x as code, gamma, beta, eps or None for the default); small variances, so that eps matters
-    (
-        "np.array([[0.1, 0.2, 0.0], [0.2, 0.1, 0.05], [0.15, 0.3, 0.1], [0.05, 0.2, 0.0]])",
-        [1, 2, 0.5],
-        [0, 1, -1],
-        None,
-    ),
-    ("np.sin(np.arange(36.0)).reshape(2, 3, 3, 2) / 20", [1.5, 0.5], [0.2, -0.3], None),
-    ("np.array([[1.0, 2.0], [2.0, 0.0], [4.0, 1.0]])", [1.0, 1.0], [0.0, 0.0], 1e-5),
-)
-
-
-@register("cnn.batchnorm_forward")
-def check_batchnorm_forward(fn):
-    for code, gamma, beta, eps in BATCHNORM_CASES:
-        x, gamma, beta = Given(code, "x"), np.array(gamma, dtype=float), np.array(beta, dtype=float)
-        args = (x, gamma, beta) if eps is None else (x, gamma, beta, eps)
-        shown = f"batchnorm_forward(x, {fmt(gamma)}, {fmt(beta)}{'' if eps is None else f', eps={eps:g}'})"
-        shown += f" with x = {code}"
-        x, eps = x.value, 1e-3 if eps is None else eps
-        out = array(call(fn, *args, shown=shown), shown, shape=x.shape)
-        bn = ref.batchnorm_forward
-        hints = [
-            (bn(x, gamma, beta, eps, ddof=1), "use the biased variance (np.var's default ddof=0), as Keras does."),
-            (bn(x, gamma, beta, eps, axes=(0,)), "average over every axis but the last, not only the first."),
-            (bn(x, gamma, beta, eps, axes=(x.ndim - 1,)), "average over the batch, not over each sample."),
-            (bn(x, gamma, beta, eps, eps_outside=True), "add eps to the variance, inside the square root."),
-            (bn(x, gamma, beta, 0.0), "eps is missing: divide by sqrt(var + eps)."),
-            (bn(x, gamma, beta, 1e-3), "use the eps argument (its default is 1e-3), not a fixed number."),
-            (bn(x, 1.0, 0.0, eps), "scale by gamma and shift by beta after normalising."),
-            (bn(x, beta, gamma, eps), "gamma scales and beta shifts: gamma * x_hat + beta."),
-        ]
-        expect(shown, out, bn(x, gamma, beta, eps), hints, atol=1e-5, rtol=1e-5)
-
-
 def mnist_accuracy(model, shape, scale=1.0, chunk=2000) -> float:
     """Accuracy of a model's predictions on the 10,000 MNIST test images of `shape` (pixels times `scale`).
 
@@ -180,8 +101,10 @@ def mnist_accuracy(model, shape, scale=1.0, chunk=2000) -> float:
     y = ref.mnist_test()[1]
     correct = 0
     for start in range(0, len(y), chunk):
-        code = f"course.references.cnn.mnist_test()[0][{start}:{start + chunk}].reshape({(-1, *shape[1:])}) * {scale}"
-        images = Given(code, f"test images {start} to {start + chunk - 1}")
+        name = f"test images {start} to {start + chunk - 1}"
+        images = Given(
+            "course.checks.inputs:mnist_test_images", start, start + chunk, (-1, *shape[1:]), scale, name=name
+        )
         shown = f"trained_model.predict(test images {start} to {start + chunk - 1})"
         scores = call(lambda m, x: m.predict(x, batch_size=500, verbose=0), model, images, shown=shown)
         scores = array(scores, shown, shape=(min(chunk, len(y) - start), 10))

@@ -1,74 +1,34 @@
-"""Checks of notebook 04's training exercise, `compile_and_fit`: run on a tiny model and 320 MNIST digits."""
+"""Checks of notebook 04's training exercise, `compile_and_fit`: run on a tiny model and 320 MNIST digits.
+
+The learner's function runs where their code runs (a submission's kernel for the grader), inside the adapter
+`adapters.fit_report`, which reports what it did. That report is trusted only to fail an answer (it names the
+mistake); to pass, the weights it trained must equal those of the course's own fit with the same settings, seed and
+data, recomputed here, outside the kernel.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
 
-import numpy as np
-
-from course.checks.kit import Mistake, WrongType, call
+from course.checks import inputs
+from course.checks.kit import Mistake, WrongType, adapter, call, cases, fmt, label, same
 from course.grading.registry import register
 from course.references import cnn as ref
 
+FIT_REPORT = adapter("course.checks.adapters:fit_report")
 N_TRAIN = 256
 SPARSE_CE = {"sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"}
 CATEGORICAL_CE = {"categorical_crossentropy", "CategoricalCrossentropy"}
-
-
-def _name(thing) -> str | None:
-    """A loss or optimiser as a short name: a string as is, a function by its name, an object by its class."""
-    if thing is None or isinstance(thing, str):
-        return thing
-    return getattr(thing, "__name__", None) or type(thing).__name__
-
-
-def fit_report(fn, epochs: int, batch_size: int, optimizer: str | None) -> dict:
-    """Run fn(model, x, y, (x_val, y_val), epochs, batch_size[, optimizer, callbacks]) on a tiny model: plain facts.
-
-    Runs where the learner's code runs (in a submission's kernel for the grader). `optimizer` is the name of a
-    `keras.optimizers` class, passed with learning rate 0.05 and an epoch-counting callback; None keeps the defaults.
-    """
-    import keras
-
-    keras.utils.set_random_seed(0)
-    model = ref.tiny_model()
-    x, y, x_val, y_val = ref.small_mnist()
-    before = [w.copy() for w in model.get_weights()]
-    seen = []
-    args = [model, x, y, (x_val, y_val), epochs, batch_size]
-    if optimizer is not None:
-        counter = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(epoch))
-        args += [getattr(keras.optimizers, optimizer)(0.05), (counter,)]
-    report = {"error": None, "message": None}
-    try:
-        result = fn(*args)
-    except NotImplementedError:
-        raise
-    except Exception as e:  # named by the check, with what compile() was given
-        report.update(error=type(e).__name__, message=str(e)[:100])
-        result = None
-    compiled = getattr(model, "compiled", False) and getattr(model, "optimizer", None) is not None
-    report.update(
-        returned=type(result).__name__,
-        returned_model=result is model,
-        history={k: len(v) for k, v in result.history.items()} if isinstance(result, keras.callbacks.History) else None,
-        loss=_name(getattr(model, "loss", None)) if compiled else None,
-        optimizer=_name(model.optimizer) if compiled else None,
-        learning_rate=float(np.asarray(model.optimizer.learning_rate)) if compiled else None,
-        steps=int(model.optimizer.iterations.numpy()) if compiled else 0,
-        epochs_seen=len(seen) if optimizer is not None else None,
-        trained=any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True)),
-    )
-    return report
 
 
 def _run(fn, epochs, batch_size, optimizer=None):
     """What compile_and_fit did in one call, and how feedback shows that call."""
     shown = f"compile_and_fit(model, x, y, (x_val, y_val), epochs={epochs}, batch_size={batch_size}"
     shown += f", optimizer=keras.optimizers.{optimizer}(0.05), callbacks=(counter,))" if optimizer else ")"
-    ref.small_mnist()  # load the data before the clock of the call starts
-    wrap = "lambda f, *args: course.checks.cnn_training.fit_report(f, *args)"
-    report = call(fn, epochs, batch_size, optimizer, wrap=wrap, shown=shown)
+    shown = label("compile_and_fit", shown)
+    inputs.small_mnist()  # load the data before the clock of the call starts
+    report = call(fn, epochs, batch_size, optimizer, wrap=FIT_REPORT, shown=shown)
     if not isinstance(report, dict):  # the course's own helper returns a dict; anything else is not a report
         raise WrongType(f"{shown} could not be run on a small model.")
     return report, shown
@@ -122,37 +82,76 @@ def _expect_history(report, shown, epochs, batch_size):
         )
     if history["loss"] != epochs:
         raise Mistake(
-            f"{shown} trained {history['loss']} epoch(s), expected {epochs}: pass epochs=epochs to fit.",
+            f"{shown} trained {history['loss']} epoch(s), expected {fmt(epochs)}: pass epochs=epochs to fit.",
             "epochs ignored",
         )
     expected = epochs * math.ceil(N_TRAIN / batch_size)
     if report["steps"] != expected:
         default = report["steps"] == epochs * math.ceil(N_TRAIN / 32)
         raise Mistake(
-            f"{shown} made {report['steps']} optimiser steps; {N_TRAIN} images in batches of {batch_size} "
-            f"for {epochs} epoch(s) are {expected}: pass batch_size=batch_size to model.fit(...)"
+            f"{shown} made {report['steps']} optimiser steps; {N_TRAIN} images in batches of {fmt(batch_size)} "
+            f"for {fmt(epochs)} epoch(s) are {fmt(expected)}: pass batch_size=batch_size to model.fit(...)"
             + (" (Keras's default is 32)." if default else "."),
             "batch size ignored",
         )
 
 
-@register("cnn.compile_and_fit")
-def check_compile_and_fit(fn):
-    report, shown = _run(fn, 2, 64)
-    _expect_history(report, shown, 2, 64)
-    if report["optimizer"] not in ("adam", "Adam"):
+@functools.cache
+def reference_weights(epochs: int, batch_size: int, optimizer: str | None) -> list:
+    """The tiny model's weights after the course's compile_and_fit with these settings, from the same seed and data."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = inputs.tiny_model()
+    x, y, x_val, y_val = inputs.small_mnist()
+    extra = [] if optimizer is None else [getattr(keras.optimizers, optimizer)(0.05)]
+    ref.compile_and_fit(model, x, y, (x_val, y_val), epochs, batch_size, *extra)
+    return [w.copy() for w in model.get_weights()]
+
+
+def _verify(report, shown, epochs, batch_size, optimizer):
+    """Pass only if the trained weights that came back equal a fit with these settings done here."""
+    weights, expected = report.get("weights"), reference_weights(epochs, batch_size, optimizer)
+    if not isinstance(weights, list | tuple) or len(weights) != len(expected):
+        raise WrongType(f"{shown}: the trained model's weights did not come back.")
+    if not all(same(w, e, atol=1e-4, rtol=1e-3) for w, e in zip(weights, expected, strict=True)):
+        raise Mistake(
+            f"{shown} trained weights that differ from model.fit with these settings: compile with the given "
+            "optimizer, loss='sparse_categorical_crossentropy', and fit on x, y for `epochs` epochs of `batch_size`.",
+            "weights differ from the settings' fit",
+        )
+
+
+def _check_call(fn, epochs, batch_size, optimizer=None):
+    report, shown = _run(fn, epochs, batch_size, optimizer)
+    _expect_history(report, shown, epochs, batch_size)
+    if optimizer is None and report["optimizer"] not in ("adam", "Adam"):
         raise Mistake(
             f"{shown} trained with {report['optimizer']}; by default (optimizer='adam') use Adam.", "optimizer ignored"
         )
-    report, shown = _run(fn, 1, 32, "SGD")
-    _expect_history(report, shown, 1, 32)
-    if report["optimizer"] != "SGD" or not math.isclose(report["learning_rate"], 0.05, rel_tol=1e-6):
-        raise Mistake(
-            f"{shown} trained with {report['optimizer']} at learning rate {report['learning_rate']:g}: "
-            "compile with the `optimizer` argument.",
-            "optimizer ignored",
-        )
-    if report["epochs_seen"] != 1:
-        raise Mistake(
-            f"{shown} never called the callback: pass callbacks=list(callbacks) to model.fit(...).", "callbacks ignored"
-        )
+    if optimizer is not None:
+        rate = report["learning_rate"]
+        if report["optimizer"] != optimizer or not math.isclose(rate, 0.05, rel_tol=1e-6):
+            raise Mistake(
+                f"{shown} trained with {fmt(report['optimizer'])} at learning rate {fmt(rate)}: "
+                "compile with the `optimizer` argument.",
+                "optimizer ignored",
+            )
+        if report["epochs_seen"] != epochs:
+            raise Mistake(
+                f"{shown} never called the callback: pass callbacks=list(callbacks) to model.fit(...).",
+                "callbacks ignored",
+            )
+    _verify(report, shown, epochs, batch_size, optimizer)
+
+
+def _hidden_settings(rng):
+    """Hidden settings: 1 or 2 epochs, a batch size that is neither Keras's 32 nor the visible ones, an optimiser."""
+    optimizer = [None, "SGD", "RMSprop"][int(rng.integers(3))]
+    return int(rng.integers(1, 3)), int(rng.choice([16, 40, 48, 100])), optimizer
+
+
+@register("cnn.compile_and_fit")
+def check_compile_and_fit(fn):
+    for epochs, batch_size, optimizer in cases([(2, 64, None), (1, 32, "SGD")], _hidden_settings):
+        _check_call(fn, epochs, batch_size, optimizer)

@@ -12,10 +12,24 @@ import functools
 import numpy as np
 
 from course.grading import limits
+from course.grading.cases import Described, Given, adapter, cases, hidden, resolve
 from course.grading.engine import PRINTED, Mistake, NotImplementedYet
 
 __all__ = ["Given", "Mistake", "NotImplementedYet", "Raised", "TimedOut", "Mutated", "Unstable", "NotFinite"]
-__all__ += ["WrongShape", "WrongType", "Remote", "call", "describe", "expect", "array", "items", "fmt", "evaluate"]
+__all__ += [
+    "WrongShape",
+    "WrongType",
+    "Remote",
+    "call",
+    "describe",
+    "expect",
+    "array",
+    "items",
+    "fmt",
+    "label",
+    "value_of",
+]
+__all__ += ["Described", "adapter", "cases", "hidden", "resolve"]
 
 
 class Raised(Mistake):
@@ -54,61 +68,6 @@ class WrongType(Mistake):
     """The result is of the wrong type (None, a string, a bool where an int is expected, ...)."""
 
 
-class _Package:
-    """`course` in a Given expression: `course.grading.loops`, `course.references.cnn` ... are imported on first use."""
-
-    def __init__(self, name: str):
-        self._name = name
-
-    def __getattr__(self, attribute):
-        import importlib
-
-        full = f"{self._name}.{attribute}"
-        module = importlib.import_module(self._name)
-        if not hasattr(module, attribute) and importlib.util.find_spec(full) is not None:
-            importlib.import_module(full)
-        value = getattr(module, attribute)
-        return _Package(full) if type(value).__name__ == "module" and full.startswith("course.") else value
-
-
-class _Namespace(dict):
-    """Names for Given expressions: np and course now, keras and tf only when an expression uses them."""
-
-    def __missing__(self, key):
-        import importlib
-
-        if key == "course":
-            return _Package("course")
-        modules = {"keras": "keras", "tf": "tensorflow"}
-        if key not in modules:
-            raise KeyError(key)
-        self[key] = importlib.import_module(modules[key])
-        return self[key]
-
-
-def evaluate(expr: str):
-    """The value of one of the course's constant expressions (never learner input)."""
-    return eval(expr, _Namespace(np=np))
-
-
-class Given:
-    """An input built by a constant expression: a fresh value at each use, named in feedback by its code.
-
-    `name` is how the call shows it (`conv2d(image, kernel)` ... `with image = <expr>`); a name with a space is a
-    description ("the 10,000 test images") shown instead of the code.
-    """
-
-    def __init__(self, expr: str, name: str | None = None):
-        self.expr, self.name = expr, name
-
-    @property
-    def value(self):
-        return evaluate(self.expr)
-
-    def __repr__(self) -> str:
-        return self.name or self.expr
-
-
 class Remote:
     """Base of a stand-in for a learner's function that runs elsewhere (the batch grader's kernels).
 
@@ -123,7 +82,12 @@ class Remote:
 
 
 def fmt(value) -> str:
-    """A short, reproducible text of a value for feedback; arrays over 12 entries are named by their shape."""
+    """A short, reproducible text of a value for feedback; arrays over 12 entries are named by their shape.
+
+    On a hidden case every value is "…": neither its inputs nor what they give are shown.
+    """
+    if hidden():
+        return "…"
     if isinstance(value, np.ndarray) and value.ndim == 0 or isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, np.ndarray):
@@ -143,11 +107,24 @@ def fmt(value) -> str:
 
 def describe(name: str, *args) -> str:
     """How feedback names a call: `conv2d(image, kernel) with image = np.arange(12).reshape(3, 4), kernel = ...`."""
-    shown = f"{name}({', '.join(map(fmt, args))})"
+    if hidden():
+        return label(name, "")
+    text = f"{name}({', '.join(map(fmt, args))})"
     named = [a for a in args if isinstance(a, Given) and a.name and " " not in a.name]
     if named:
-        shown += " with " + ", ".join(f"{a.name} = {a.expr}" for a in named)
-    return shown
+        text += " with " + ", ".join(f"{a.name} = {a.code}" for a in named)
+    return text
+
+
+def label(name: str, text: str) -> str:
+    """`text`, a check's own words for a call, or on a hidden case `name(…) on hidden case k of n`."""
+    case = hidden()
+    return f"{name}(…) on {case} (its inputs are not shown)" if case else text
+
+
+def value_of(arg):
+    """The value of a case's input: a Given built afresh, a plain (e.g. hidden) value as it is."""
+    return arg.value if isinstance(arg, Given) else arg
 
 
 def _copy(value):
@@ -188,7 +165,7 @@ def _name_of(fn) -> str:
 def _run(fn, args, values, wrap, convert) -> limits.Outcome:
     if isinstance(fn, Remote):
         return fn.run_call(args, wrap=wrap, time_limit=limits.TIME_LIMIT, convert=convert)
-    target = fn if wrap is None else functools.partial(evaluate(wrap), fn)
+    target = fn if wrap is None else functools.partial(resolve(wrap), fn)
     return limits.run(target, tuple(_copy(v) for v in values), convert=convert)
 
 
@@ -198,14 +175,14 @@ EXITS = {"SystemExit": "called exit()", "KeyboardInterrupt": "raised KeyboardInt
 def call(fn, *args, name=None, wrap=None, strict=False, shown=None, convert=True):
     """Call the learner's fn on copies of args under the limits; its result as plain data, or a typed Mistake.
 
-    `wrap` is the source of `lambda f, *args: ...`, called instead of fn with fn first, where the learner's code
-    runs. `strict` turns an overflow or invalid value into Unstable. `convert=False` keeps the result as it is
+    `wrap` is the import path of an adapter (see `adapter`), called instead of fn with fn first, where the
+    learner's code runs. `strict` turns an overflow or invalid value into Unstable. `convert=False` keeps the result as it is
     (in-process only: for the course's own helpers reading a learner's model).
     """
     shown = shown or describe(name or _name_of(fn), *args)
     values = [a.value if isinstance(a, Given) else a for a in args]
     outcome = _run(fn, args, values, wrap, convert)
-    if outcome.printed:
+    if outcome.printed and not hidden():  # what a hidden case printed may show its inputs
         PRINTED.append(outcome.printed)
     if outcome.status == "stub":
         raise NotImplementedYet("not implemented yet")
@@ -217,7 +194,7 @@ def call(fn, *args, name=None, wrap=None, strict=False, shown=None, convert=True
     if outcome.status == "raised":
         if outcome.error == "RecursionError":
             raise Raised(f"{shown} recursed without end (RecursionError).", outcome.error, outcome.error_types)
-        message = f": {outcome.message}" if outcome.message else ""
+        message = f": {outcome.message}" if outcome.message and not hidden() else ""
         raise Raised(f"{shown} raised {outcome.error}{message}", outcome.error, outcome.error_types)
     for i, (before, after) in enumerate(zip(values, outcome.args, strict=False)):
         if not _unchanged(before, after):
@@ -295,6 +272,8 @@ def expect(shown, actual, expected, mistakes=(), *, atol=1e-8, rtol=1e-6, part=N
     gave = f"gave {part}" if part else "returned"
     if actual.shape != expected.shape:
         message = f"{shown} {gave}{' of' if part else ''} shape {actual.shape}, expected shape {expected.shape}"
+    elif hidden():
+        message = f"{shown} {f'gave {part}' if part else 'returned'} values that differ from the expected ones"
     elif actual.size <= 12:
         message = f"{shown} {gave}{' =' if part else ''} {fmt(actual)}, expected {fmt(expected)}"
     else:

@@ -1,25 +1,50 @@
 """Checks of notebook 02, part 3: the backward pass of a whole MLP and one epoch of mini-batch SGD."""
 
-from course.checks.kit import Given, array, call, describe, expect, items
+import numpy as np
+
+from course.checks.kit import Described, Given, array, call, cases, describe, expect, items, value_of
 from course.grading.registry import register
 from course.references import backprop as ref
 
-REF = "course.references.backprop"
 
-
-def _params(sizes, seed):
-    """The expression of an MLP's parameters [W1, b1, ...] of the given layer sizes, drawn from a seeded Generator."""
+def _params(sizes, rng):
+    """An MLP's parameters [W1, b1, ...] of the given layer sizes, drawn from `rng`."""
     shapes = [s for d, m in zip(sizes[:-1], sizes[1:], strict=False) for s in ((d, m), (m,))]
-    return f"(lambda r: [r.normal(size=s) for s in {shapes}])(np.random.default_rng({seed}))"
+    return [rng.normal(size=s) for s in shapes]
+
+
+def _backward_case(sizes, act, n, seeds):
+    """(dZ, cache, params, derivative) of mlp_backward: the cache is mlp_forward's, computed here and sent as data."""
+    params = _params(sizes, np.random.default_rng(seeds[0]))
+    X = np.random.default_rng(seeds[1]).normal(size=(n, sizes[0]))
+    dZ = np.random.default_rng(seeds[2]).normal(size=(n, sizes[-1])) / n
+    cache = ref.mlp_forward(params, X, getattr(ref, act))[1]
+    network = " -> ".join(map(str, sizes))
+    return (
+        Given("course.checks.inputs:normal", seeds[2], (n, sizes[-1]), 1 / n, name="dZ") if seeds[2] == 2 else dZ,
+        Described(cache, f"the cache of mlp_forward(params, X, {act}) on {n} samples"),
+        Described(params, f"the parameters of a {network} network"),
+        Given(
+            "course.checks.inputs:function", f"course.references.backprop:{act}_grad", name=f"the derivative {act}_grad"
+        ),
+    )
+
+
+def _hidden_backward(rng, equal_widths):
+    """Hidden: equal widths (where mixing up layers runs and shows in values) with sigmoid, or mixed with ReLU."""
+    d = int(rng.integers(2, 5))
+    sizes = [d] * int(rng.integers(3, 5)) if equal_widths else [int(v) for v in rng.integers(2, 6, size=3)]
+    act = "sigmoid" if equal_widths else "relu"
+    return _backward_case(sizes, act, int(rng.integers(3, 7)), [int(v) for v in rng.integers(3, 2**31, size=3)])
 
 
 def _names(n_layers):
     return [f"d{p}{i}" for i in range(1, n_layers + 1) for p in ("W", "b")]
 
 
-BACKWARD_CASES = [  # (layer sizes, act, act_grad, n samples): equal widths so that mixing up layers shows in values
-    ([3, 3, 3, 3], "sigmoid", "sigmoid_grad", 4),
-    ([3, 4, 2], "relu", "relu_grad", 5),
+BACKWARD_CASES = [  # (layer sizes, act, n samples): equal widths so that mixing up layers shows in values
+    ([3, 3, 3, 3], "sigmoid", 4),
+    ([3, 4, 2], "relu", 5),
 ]
 
 
@@ -33,24 +58,19 @@ def _variant(fn, *args, **wrong):
 
 @register("backprop.mlp_backward")
 def check_mlp_backward(fn):
-    for sizes, act, act_grad, n in BACKWARD_CASES:
-        params_expr, X_expr = _params(sizes, 0), f"np.random.default_rng(1).normal(size=({n}, {sizes[0]}))"
-        params = Given(params_expr, f"the parameters of a {' -> '.join(map(str, sizes))} network")
-        cache = Given(
-            f"{REF}.mlp_forward({params_expr}, {X_expr}, {REF}.{act})[1]",
-            f"the cache of mlp_forward(params, X, {act}) on {n} samples",
-        )
-        dZ = Given(f"np.random.default_rng(2).normal(size=({n}, {sizes[-1]})) / {n}", "dZ")
-        derivative = Given(f"{REF}.{act_grad}", f"the derivative {act_grad}")
+    visible = [_backward_case(sizes, act, n, (0, 1, 2)) for sizes, act, n in BACKWARD_CASES]
+    hidden = [lambda rng: _hidden_backward(rng, True), lambda rng: _hidden_backward(rng, False)]
+    for dZ, cache, params, derivative in cases(visible, *hidden):
         shown = describe("mlp_backward", dZ, cache, params, derivative)
-        names = _names(len(sizes) - 1)
+        sizes = [w.shape[0] for w in value_of(params)[::2]]
+        names = _names(len(sizes))
         grads = items(
             call(fn, dZ, cache, params, derivative, shown=shown),
             shown,
             len(names),
             f"of the {len(names)} gradients [{', '.join(names)}]",
         )
-        args = (dZ.value, cache.value, params.value, derivative.value)
+        args = (value_of(dZ), value_of(cache), value_of(params), derivative.value)
         expected = ref.mlp_backward(*args)
         variants = [
             (
@@ -78,23 +98,33 @@ def check_mlp_backward(fn):
 
 
 X_SIX = Given(
-    "np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0], [2.0, 1.0], [1.0, 2.0]])", "X_six of the notebook"
+    "numpy:array",
+    [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0], [2.0, 1.0], [1.0, 2.0]],
+    name="X_six of the notebook",
 )
-Y_SIX = Given("np.array([0, 1, 1, 0, 1, 0])", "y_six of the notebook")
+Y_SIX = Given("numpy:array", [0, 1, 1, 0, 1, 0], name="y_six of the notebook")
 EPOCH_CASES = [(0.5, 4, 1), (0.1, 3, 5)]  # (lr, batch_size, seed of rng): 6 samples, a short last batch or none
+
+
+def _epoch_case(rng):
+    """Hidden (params, X, y, lr, batch_size, seed): 5 to 9 samples, batches that leave a short last one."""
+    n, hidden_units = int(rng.integers(5, 10)), int(rng.integers(2, 5))
+    X, y = np.round(rng.normal(size=(n, 2)), 2), rng.integers(0, 2, size=n)
+    batch_size = int(rng.choice([b for b in (2, 3, 4) if n % b]))
+    params = ref.init_mlp([2, hidden_units, 2], rng)
+    return params, X, y, float(rng.choice([0.1, 0.5])), batch_size, int(rng.integers(0, 2**31))
 
 
 @register("backprop.train_epoch")
 def check_train_epoch(fn):
-    for lr, batch_size, seed in EPOCH_CASES:
-        params = Given(f"{REF}.init_mlp([2, 3, 2], np.random.default_rng(0))", "init_mlp([2, 3, 2], rng 0)")
-        rng = Given(f"np.random.default_rng({seed})", "rng")
-        shown = describe("train_epoch", params, X_SIX, Y_SIX, lr, batch_size, rng)
-        new, loss = items(
-            call(fn, params, X_SIX, Y_SIX, lr, batch_size, rng, shown=shown), shown, 2, "(params, mean_loss)"
-        )
+    params = Described(ref.init_mlp([2, 3, 2], np.random.default_rng(0)), "init_mlp([2, 3, 2], rng 0)")
+    visible = [(params, X_SIX, Y_SIX, lr, batch_size, seed) for lr, batch_size, seed in EPOCH_CASES]
+    for params, X, y, lr, batch_size, seed in cases(visible, _epoch_case, _epoch_case):
+        rng = Given("numpy.random:default_rng", seed, name="rng")
+        shown = describe("train_epoch", params, X, y, lr, batch_size, rng)
+        new, loss = items(call(fn, params, X, y, lr, batch_size, rng, shown=shown), shown, 2, "(params, mean_loss)")
         new = items(new, f"{shown}[0]", 4, "list [W1, b1, W2, b2] of the new parameters")
-        args = (params.value, X_SIX.value, Y_SIX.value, lr, batch_size)
+        args = (value_of(params), value_of(X), value_of(y), lr, batch_size)
 
         def variant(args=args, rng=rng, **wrong):
             return ref.train_epoch(*args, rng.value, **wrong)

@@ -23,14 +23,21 @@ def _namespace() -> dict:
         return vars(sys.modules["__main__"])
 
 
-def _decode_arg(data):
-    if isinstance(data, dict) and set(data) == {"given"}:
-        from course.checks import kit
+def _decode_arg(data, folder: str = "."):
+    if isinstance(data, dict) and set(data) == {"given", "args"}:  # a Given: built here from its path and data
+        from course.grading import cases
 
-        return kit.evaluate(data["given"])
+        return cases.resolve(str(data["given"]))(*transport.decode(data["args"]))
     if isinstance(data, dict) and "tuple" in data:
-        return tuple(_decode_arg(v) for v in data["tuple"])
-    return transport.decode(data)
+        return tuple(_decode_arg(v, folder) for v in data["tuple"])
+    return transport.decode(data, load_model=lambda name: _load_model(folder, name))
+
+
+def _load_model(folder: str, name: str):
+    """A model the grader built for a check (e.g. the course's small base network), saved next to the request."""
+    import keras
+
+    return keras.models.load_model(os.path.join(folder, os.path.basename(str(name))), compile=False)
 
 
 class _Models:
@@ -61,13 +68,12 @@ def inventory(names: list[str]) -> dict:
 
 def call(request: dict, save_model) -> dict:
     """Run the learner's function on the request's arguments under course.grading.limits; the Outcome as plain data."""
-    from course.checks import kit
-    from course.grading import limits
+    from course.grading import cases, limits
 
     fn = _namespace().get(request["name"])
-    args = tuple(_decode_arg(a) for a in request["args"])
-    if request.get("wrap"):  # as kit.call does in a notebook: the wrapper gets the learner's function first
-        fn = functools.partial(kit.evaluate(request["wrap"]), fn)
+    args = tuple(_decode_arg(a, os.path.dirname(request["path"])) for a in request["args"])
+    if request.get("wrap"):  # as kit.call does in a notebook: the adapter gets the learner's function first
+        fn = functools.partial(cases.resolve(str(request["wrap"])), fn)
     outcome = limits.run(fn, args, time_limit=request["time_limit"])
     return {
         "status": outcome.status,
@@ -90,6 +96,7 @@ def value(request: dict, save_model) -> dict:
 def serve(request_path: str) -> None:
     with open(request_path, encoding="utf-8") as f:
         request = json.load(f)
+    request["path"] = request_path
     save_model = _Models(os.path.dirname(request_path))
     try:
         if request["op"] == "inventory":

@@ -2,7 +2,8 @@
 
 The fingerprints are copydetect's (winnowed k-grams of the code after pygments has replaced every name with one
 letter and dropped comments and whitespace), so renaming variables and rewording comments do not hide a copy.
-A pair is listed when the code of all their exercises in a notebook overlaps by THRESHOLD or more (the smaller of
+Code that most of the class shares (the stub, the obvious one-liner) is set aside first, as MOSS does. A pair is
+listed when the rest of the code of their exercises in a notebook overlaps by THRESHOLD or more (the smaller of
 the two shares), with the exercises that overlap that much one by one.
 """
 
@@ -11,7 +12,11 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import os
 import re
+import sys
+import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +24,7 @@ K, WINDOW = 25, 1  # copydetect's defaults: 25 characters of normalised code, ev
 THRESHOLD = 0.8
 MAX_CODE = 20_000  # characters of one exercise's code read from a submission
 MAX_PAIRS = 30
+MIN_CODE = 2 * K  # characters of normalised code, not shared by most of the class, a pair must have
 
 
 @dataclass(frozen=True)
@@ -49,17 +55,38 @@ def exercise_code(path: Path, names: list[str]) -> dict[str, str]:
     return found
 
 
-def _fingerprint(code: str):
-    from copydetect import CodeFingerprint
+def _copydetect():
+    """copydetect, imported with matplotlib's cache in a folder of its own: it imports pyplot for its HTML report
+    (never drawn here), which would otherwise write into the instructor's home."""
+    if "copydetect" not in sys.modules:
+        os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="course-copies-"))
+    import copydetect
 
-    return CodeFingerprint("answer.py", K, WINDOW, fp=io.StringIO(code), language="python")
+    return copydetect
 
 
-def _similarity(a: str, b: str) -> float:
-    from copydetect import compare_files
+def _fingerprint(code: str, boilerplate=()):
+    import numpy as np
 
-    _, (one, two), _ = compare_files(_fingerprint(a), _fingerprint(b))
-    return float(min(one, two))
+    common = np.array(sorted(boilerplate), dtype=np.int64)
+    return _copydetect().CodeFingerprint("answer.py", K, WINDOW, common, fp=io.StringIO(code), language="python")
+
+
+def _overlap(a, b) -> tuple[float, float]:
+    """How many characters of `a`'s and of `b`'s normalised code the two have in common."""
+    _, (one, two), _ = _copydetect().compare_files(a, b)
+    return float(one) * a.token_coverage, float(two) * b.token_coverage
+
+
+def _common(codes: list[str]) -> set:
+    """Fingerprints found in more than half of a class's answers (at least 3): the stub, the obvious one-liner.
+
+    As MOSS does, code most of the class shares is not evidence that two learners copied each other.
+    """
+    if len(codes) < 3:
+        return set()
+    counts = Counter(h for code in codes for h in _fingerprint(code).hashes)
+    return {h for h, n in counts.items() if n > len(codes) / 2}
 
 
 def pairs(submissions, exercises_of) -> list[Pair]:
@@ -71,14 +98,28 @@ def pairs(submissions, exercises_of) -> list[Pair]:
     for notebook, group in by_notebook.items():
         names = [e.split(".")[1] for e in exercises_of(notebook)]
         code = {s.learner: exercise_code(s.path, names) for s in group}
+        common = {n: _common([c[n] for c in code.values() if n in c]) for n in names}
+        prints = {(learner, n): _fingerprint(c[n], common[n]) for learner, c in code.items() for n in c}
         for a, b in itertools.combinations(sorted(code), 2):
             shared = [n for n in names if n in code[a] and n in code[b]]
-            if not shared:
+            overlaps = {n: _overlap(prints[a, n], prints[b, n]) for n in shared}
+            sizes = [sum(prints[x, n].token_coverage for n in shared) for x in (a, b)]
+            if min(sizes, default=0) < MIN_CODE:
                 continue
-            whole = _similarity("\n".join(code[a][n] for n in shared), "\n".join(code[b][n] for n in shared))
+            whole = min(
+                sum(o[0] for o in overlaps.values()) / sizes[0], sum(o[1] for o in overlaps.values()) / sizes[1]
+            )
             if whole >= THRESHOLD:
-                close = tuple(n for n in shared if _similarity(code[a][n], code[b][n]) >= THRESHOLD)
-                found.append(Pair(notebook, (a, b), whole, close))
+                close = tuple(
+                    n
+                    for n in shared
+                    if min(
+                        overlaps[n][0] / max(1, prints[a, n].token_coverage),
+                        overlaps[n][1] / max(1, prints[b, n].token_coverage),
+                    )
+                    >= THRESHOLD
+                )
+                found.append(Pair(notebook, (a, b), float(whole), close))
     return sorted(found, key=lambda p: (-p.similarity, p.notebook, p.learners))
 
 

@@ -11,22 +11,18 @@ grade is shown but never cached as final.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
-import stat
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from course.grader import sandbox, transport, withheld
+from course.grader import shared, spec, transport
 from course.grader.standin import ReferenceServer
 from course.grading.cells import is_check_cell
 
-MEMORY_MB = 4096  # address space of one kernel; TensorFlow and notebook 04 fit in 3 GiB
-NPROC = 512  # processes and threads of one kernel's own user
-FSIZE_MB = 256  # the largest file a kernel may write
 MAX_REPLY = 64 * 2**20  # bytes of one reply (a model file is apart)
 MAX_SHARED = 256 * 2**20  # bytes the kernel may leave in the folder it shares with the grader
 MAX_RESTARTS = 3
@@ -35,7 +31,13 @@ KERNEL_NAME = "course-grader"
 
 
 class KernelFailed(Exception):
-    """The notebook could not be run (its kernel died or a cell never ended); the message says why."""
+    """The notebook could not be run (its kernel died or a cell never ended); the message says why.
+
+    `timed_out` tells a call that ran out of time from a kernel that died, so callers never read the message."""
+
+    def __init__(self, message: str, *, timed_out: bool = False):
+        super().__init__(message)
+        self.timed_out = timed_out
 
 
 def _client_class():
@@ -81,35 +83,6 @@ class Kernel:
         self.references = ReferenceServer(str(self.agent_dir / "references.sock"))
         self.uid = 100_000 + os.getpid() % 50_000  # a user of its own: its process limit is its own
 
-    def _kernelspec(self) -> dict:
-        launch = [sys.executable, "-m", "course.grader.launch", "--memory-mb", str(MEMORY_MB)]
-        references = {"COURSE_REFERENCE_SOCKET": self.references.path}
-        if not self.sandboxed:
-            return {"argv": [*launch, "-f", "{connection_file}"], "env": references}
-        launch += [
-            "--nproc",
-            str(NPROC),
-            "--fsize-mb",
-            str(FSIZE_MB),
-            "--uid",
-            str(self.uid),
-            "-f",
-            "{connection_file}",
-        ]
-        env = sandbox.environment(threads=self.threads, notebook=self.notebook_name, extra=references)
-        binds = withheld.binds(self.root, sandbox.DATA, photos=self.notebook_name.startswith("05"))
-        return {"argv": sandbox.command(launch, shared=self.agent_dir, binds=binds, env=env), "env": {}}
-
-    def _env(self) -> dict:
-        if self.sandboxed:  # bwrap itself gets no more than a PATH; the kernel gets sandbox.environment()
-            return {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="agg", JPY_SESSION_NAME=self.notebook_name)
-        package_root = str(Path(__file__).resolve().parents[2])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-        if env.get("COURSE_DATA_DIR"):
-            env["COURSE_DATA_DIR"] = os.path.abspath(env["COURSE_DATA_DIR"])
-        return env
-
     def start(self) -> None:
         """A fresh kernel that has run the submission's cells; KernelFailed if the notebook cannot run."""
         while not self._run_cells():
@@ -124,11 +97,16 @@ class Kernel:
         if self.starts > MAX_RESTARTS:
             raise KernelFailed("the kernel died too often while grading this notebook")
         self.starts += 1
-        spec = self._kernelspec()
+        kernelspec = spec.kernelspec(
+            sandboxed=self.sandboxed, threads=self.threads, notebook=self.notebook_name, root=self.root,
+            shared=self.agent_dir, references=self.references.path, uid=self.uid,
+        )  # fmt: skip
         folder = self.root / "kernels" / KERNEL_NAME
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "kernel.json").write_text(
-            json.dumps({**spec, "display_name": "course grader", "language": "python", "interrupt_mode": "message"})
+            json.dumps(
+                {**kernelspec, "display_name": "course grader", "language": "python", "interrupt_mode": "message"}
+            )
         )
         specs = KernelSpecManager(kernel_dirs=[str(self.root / "kernels")])
         km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs, transport="ipc")
@@ -138,14 +116,16 @@ class Kernel:
         nb = nbformat.v4.new_notebook(cells=[*self.cells, self.agent_cell])
         client = _client_class()(nb, km=km, timeout=self.timeout, allow_errors=True, shutdown_kernel="immediate")
         client.errors = self.errors = {}
+        client.log = logging.getLogger("course.grader.kernel")  # a timed-out cell is a note, not a traceback
+        client.log.setLevel(logging.CRITICAL)
         self.client = client
         try:
-            quiet = (
-                {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-                if not os.environ.get("COURSE_GRADER_DEBUG")
-                else {}
-            )  # TensorFlow's C++ logs, for one
-            client.start_new_kernel(cwd=str(self.agent_dir), env=self._env(), **quiet)
+            quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # TensorFlow's C++ logs, for one
+            client.start_new_kernel(
+                cwd=str(self.agent_dir),
+                env=spec.environment(sandboxed=self.sandboxed, notebook=self.notebook_name),
+                **quiet,
+            )
             client.start_new_kernel_client()
         except Exception as e:
             self.stop()
@@ -209,9 +189,10 @@ class Kernel:
 
     def _check_shared(self) -> None:
         """The kernel may write only sockets and replies into the shared folder: a kernel that floods it is stopped."""
-        used = sum(f.stat().st_size for f in self.agent_dir.rglob("*") if f.is_file() and not f.is_symlink())
+        used = shared.size(self.agent_dir)
         if used > MAX_SHARED:
             self.stop()
+            self.complete = False
             raise KernelFailed(f"the kernel wrote {used / 2**20:.0f} MB into the grader's folder")
 
     def request(self, request: dict, time_limit: float) -> dict:
@@ -232,14 +213,16 @@ class Kernel:
         except CellTimeoutError:
             self.stop()
             self.complete = False
-            raise KernelFailed(f"did not finish within {time_limit:g} s and the kernel was stopped") from None
+            raise KernelFailed(
+                f"did not finish within {time_limit:g} s and the kernel was stopped", timed_out=True
+            ) from None
         except DeadKernelError:
             self.stop()
             self.complete = False
             raise KernelFailed("ended the kernel (exit, a crash or out of memory)") from None
         self._check_shared()
         try:
-            return transport.loads(read_plain_file(reply_path, MAX_REPLY).decode("utf-8"))
+            return transport.loads(shared.read_plain_file(reply_path, MAX_REPLY).decode("utf-8"))
         except (OSError, ValueError):
             raise KernelFailed("the grader's agent gave no usable reply (was the kernel tampered with?)") from None
 
@@ -273,16 +256,3 @@ class Kernel:
 def _first_line(source: str) -> str:
     line = next((x.strip() for x in source.splitlines() if x.strip()), "")
     return line if len(line) <= 40 else line[:37] + "..."
-
-
-def read_plain_file(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file the kernel wrote: never through a link, never a FIFO, at most `limit` bytes."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            raise ValueError(f"{path.name} is not a plain file within {limit} bytes")
-        with os.fdopen(os.dup(fd), "rb") as f:
-            return f.read(limit + 1)[:limit]
-    finally:
-        os.close(fd)

@@ -27,15 +27,19 @@ def limit(memory_mb: int, nproc: int = 0, fsize_mb: int = 0) -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (fsize_mb * 2**20, fsize_mb * 2**20))
 
 
-def drop_root(uid: int, connection_file: str) -> str:
-    """As root: become `uid` (root ignores the process limit); the connection file copied where it can read it."""
+def drop_root(uid: int) -> None:
+    """As root: become `uid`, a user of the sandbox's own (root ignores the process limit and reads every file)."""
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+
+
+def readable_copy(connection_file: str, uid: int) -> str:
+    """The kernel's connection file, copied where `uid` can read it (the grader wrote it for itself)."""
     readable = f"/tmp/kernel-{os.getpid()}.json"
     shutil.copyfile(connection_file, readable)
     os.chown(readable, uid, uid)
     os.chmod(readable, 0o600)
-    os.setgroups([])
-    os.setgid(uid)
-    os.setuid(uid)
     return readable
 
 
@@ -44,7 +48,8 @@ def main(argv: list[str]) -> None:
     rest = [a for i, a in enumerate(argv) if a not in LIMITS and (i == 0 or argv[i - 1] not in LIMITS)]
     if values.get("--uid") and os.geteuid() == 0:
         f = rest.index("-f") + 1
-        rest[f] = drop_root(values["--uid"], rest[f])
+        rest[f] = readable_copy(rest[f], values["--uid"])
+        drop_root(values["--uid"])
     limit(values.get("--memory-mb", 4096), values.get("--nproc", 0), values.get("--fsize-mb", 0))
     if os.environ.get("COURSE_REFERENCE_SOCKET"):
         from course.grader import standin

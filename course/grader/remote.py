@@ -6,6 +6,8 @@ file with safe_mode=True, so no code of the submission runs in the grader's proc
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from course.checks import kit
 from course.grader import transport
 from course.grader.kernel import Kernel, KernelFailed
@@ -19,14 +21,29 @@ def load_model(path):
     return keras.models.load_model(path, safe_mode=True, compile=False)
 
 
-def encode_args(args: tuple) -> list:
-    """The check's arguments for the agent as plain data: a Given is built here (the kernel holds no references);
-    only one that is not plain data (a function) travels as its expression, built in the kernel."""
+def encode_args(args: tuple, folder: Path | None = None) -> list:
+    """The check's arguments for the agent as plain data: a Given is built here (the kernel holds no references),
+    a Keras model saved as a `.keras` file into `folder`; a Given that is not plain data (a function) travels as
+    its import path and plain-data arguments."""
+    saved = []
+
+    def save_model(model) -> str:
+        saved.append(f"grader-model-{len(saved) + 1}-{id(args)}.keras")
+        model.save(folder / saved[-1])
+        return saved[-1]
+
     encoded = []
     for a in args:
-        data = transport.encode(a.value if isinstance(a, kit.Given) else a)
-        plain = not (isinstance(data, dict) and "opaque" in data)
-        encoded.append(data if plain or not isinstance(a, kit.Given) else {"given": a.expr})
+        value = a.value if isinstance(a, kit.Given) else a
+        data = transport.encode(value, save_model=save_model if folder is not None else None)
+        if (
+            isinstance(a, kit.Given)
+            and not isinstance(a, kit.Described)
+            and isinstance(data, dict)
+            and "opaque" in data
+        ):
+            data = {"given": a.function, "args": transport.encode(a.args)}
+        encoded.append(data)
     return encoded
 
 
@@ -45,12 +62,17 @@ class RemoteFunction(kit.Remote):
         raise TypeError("a submission's function runs only through kit.call")
 
     def run_call(self, args, *, wrap=None, time_limit=limits.TIME_LIMIT, convert=True) -> limits.Outcome:
-        request = {"op": "call", "name": self.__name__, "args": encode_args(tuple(args)), "wrap": wrap}
+        request = {
+            "op": "call",
+            "name": self.__name__,
+            "args": encode_args(tuple(args), self.kernel.agent_dir),
+            "wrap": wrap,
+        }
         request["time_limit"] = time_limit
         try:
             reply = self.kernel.request(request, time_limit)
         except KernelFailed as e:
-            status = "timeout" if "did not finish" in str(e) else "exit"
+            status = "timeout" if e.timed_out else "exit"
             return limits.Outcome(status=status, error="a fatal error (its kernel died)", message=str(e))
         if "agent_error" in reply:
             return limits.Outcome(status="raised", error="GraderError", message=str(reply["agent_error"]))

@@ -94,7 +94,9 @@ def environment(*, threads: int, notebook: str, extra: dict | None = None) -> di
     return env | (extra or {})
 
 
-def command(argv: list[str], *, shared: Path, binds: list, env: dict, package: Path = PACKAGE) -> list[str]:
+def command(
+    argv: list[str], *, shared: Path, binds: list, env: dict, package: Path = PACKAGE, hidden: tuple = HIDDEN
+) -> list[str]:
     """`argv` wrapped in bwrap: see the module's docstring for what the process sees."""
     cmd = ["bwrap", *_namespaces(), "--die-with-parent", "--new-session", "--hostname", "grader", "--clearenv"]
     for path in SYSTEM:
@@ -110,8 +112,8 @@ def command(argv: list[str], *, shared: Path, binds: list, env: dict, package: P
     made: set[str] = set()
     for kind, source, destination in mounts:
         cmd += _parents(destination, made) + [kind, source, destination]
-    for hidden in HIDDEN:
-        cmd += ["--perms", "0555", "--tmpfs", f"{SITE}/course/{hidden}"]
+    for folder in hidden:
+        cmd += ["--perms", "0555", "--tmpfs", f"{SITE}/course/{folder}"]
     cmd += ["--chdir", WORK]
     for name, value in env.items():
         cmd += ["--setenv", name, value]

@@ -6,11 +6,14 @@ import inspect
 from dataclasses import dataclass
 from pathlib import Path
 
+from course.grader import evaluator, transport
 from course.grader.kernel import Kernel, KernelFailed
-from course.grader.remote import RemoteFunction, decode_reply
+from course.grader.remote import RemoteFunction
+from course.grader.shared import read_plain_file
 from course.grading import engine, registry
 
 AGENT_TIME = 120.0  # seconds for the agent to list the answers or save a trained model
+MAX_MODEL = 256 * 2**20  # bytes of a trained model's file
 
 
 @dataclass
@@ -89,11 +92,16 @@ def _grade_one(kernel: Kernel, exercise_id: str, found: dict, seed: int | None):
         reply = kernel.request({"op": "value", "name": name}, AGENT_TIME)
         if "agent_error" in reply:
             raise ValueError(reply["agent_error"])
-        answer = decode_reply(kernel, reply["value"])
+        data = reply["value"]
+        if isinstance(data, dict) and "keras" in data:  # a model: loaded and scored apart (course.grader.evaluator)
+            model = read_plain_file(kernel.model_path(data["keras"]), MAX_MODEL)
+            fields = evaluator.grade_model(exercise_id, model, points(exercise_id), sandboxed=kernel.sandboxed)
+            return engine.Result(exercise_id, **fields)
+        answer = transport.decode(data)
     except KernelFailed as e:
         return engine.Result(exercise_id, False, 0.0, points(exercise_id), f"✗ {exercise_id}: {name} {e}.")
-    except Exception as e:  # e.g. a model with custom code, which safe_mode refuses to load
-        message = f"{name} could not be loaded safely ({type(e).__name__}: {str(e)[:150]})"
+    except (OSError, ValueError, TypeError, KeyError) as e:  # a reply that is not plain data, a model file that is not
+        message = f"{name} could not be read ({type(e).__name__}: {str(e)[:150]})"
         return engine.Result(exercise_id, False, 0.0, points(exercise_id), f"✗ {exercise_id}: {message}.")
     return _grade(exercise_id, answer, seed)
 

@@ -12,7 +12,7 @@ import functools
 import importlib
 from dataclasses import dataclass, field
 
-from course.grading import registry, text
+from course.grading import cases, registry, text
 
 PRINTED: list[str] = []  # what the learner's code printed during the current grade(); the check kit appends to it
 
@@ -89,8 +89,13 @@ def is_reference(answer) -> bool:
     return type(answer).__name__ == "function" and "__course_reference__" in answer.__dict__
 
 
-def grade(exercise_id: str, answer: object) -> Result:
-    """Grade `answer` for `exercise_id`; never raises because of the answer."""
+def grade(exercise_id: str, answer: object, *, seed: int | None = None) -> Result:
+    """Grade `answer` for `exercise_id`; never raises because of the answer.
+
+    `seed=None` runs the check's visible cases (what in-notebook `check` does); an int runs them and then hidden
+    cases drawn from that seed (the batch grader passes its run's seed): the same seed and answer give the same
+    Result. Feedback on a hidden case shows neither its inputs nor its expected outputs.
+    """
     spec = registry.find(exercise_id)
     if spec is None:
         return Result(exercise_id, False, 0.0, 0.0, f"✗ there is no exercise called {exercise_id!r}.")
@@ -111,7 +116,8 @@ def grade(exercise_id: str, answer: object) -> Result:
         return failed(f"expected the function you defined, got {type(answer).__name__}.")
     PRINTED.clear()
     try:
-        spec.check(answer)
+        with cases.seeded(exercise_id, seed):
+            spec.check(answer)
     except NotImplementedYet:
         return failed(
             "not implemented yet: write your code in place of `raise NotImplementedError()` and run the cell. "

@@ -82,23 +82,3 @@ def compile_and_fit(model, x, y, validation_data, epochs, batch_size=128, optimi
         callbacks=list(callbacks),
         verbose=0,
     )
-
-
-def tiny_model():
-    """A softmax regression on 28 x 28 x 1 images: the smallest model that trains in a second."""
-    import keras
-
-    return keras.Sequential(
-        [keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]
-    )
-
-
-@cache
-def small_mnist(n_train=256, n_val=64):
-    """The first n_train + n_val MNIST training digits, shaped and scaled as in the notebook, split in two."""
-    from course.data import load_mnist
-
-    (x, y), _ = load_mnist()
-    x = (x[: n_train + n_val] / 255.0).astype("float32")[..., None]
-    y = y[: n_train + n_val]
-    return x[:n_train], y[:n_train], x[n_train:], y[n_train:]

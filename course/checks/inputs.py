@@ -1,0 +1,102 @@
+"""Builders of the checks' inputs that a submission's kernel makes itself, named by `Given` through their path.
+
+Each is a plain function of plain data, so what crosses to the kernel is the path and the data, never code. They
+read the inputs the notebooks load (`course.data`, `course.photos`), never the course's reference answers.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+
+def pattern(shape, modulus, offset, power=2, floats=False):
+    """`(np.arange(N) ** power % modulus - offset).reshape(shape)`: a small input with no symmetry."""
+    x = (np.arange(int(np.prod(shape))) ** power % modulus - offset).reshape(shape)
+    return x.astype(float) if floats else x
+
+
+def grid(start, stop, shape):
+    """`np.arange(start, stop).reshape(shape)`."""
+    return np.arange(start, stop).reshape(shape)
+
+
+def waves(shape, scale):
+    """`np.sin(np.arange(N)).reshape(shape) * scale`: small values of both signs."""
+    return np.sin(np.arange(float(np.prod(shape)))).reshape(shape) * scale
+
+
+def normal(seed, shape, scale=1.0):
+    """`np.random.default_rng(seed).normal(size=shape) * scale`."""
+    return np.random.default_rng(seed).normal(size=tuple(shape)) * scale
+
+
+def arrays(*values, dtype=float):
+    """A list of arrays, one per nested list: `[np.array(v, dtype=float) for v in values]`."""
+    return [np.array(v, dtype=dtype) for v in values]
+
+
+def cube_sum(x):
+    """lambda x: np.sum(x ** 3)"""
+    return np.sum(x**3)
+
+
+def square_sum_cross(x):
+    """lambda x: np.sum(x ** 2) + x[0, 0] * x[1, 1]"""
+    return np.sum(x**2) + x[0, 0] * x[1, 1]
+
+
+def weighted_sin(x):
+    """lambda x: np.sum(np.sin(x) * np.arange(x.size).reshape(x.shape))"""
+    return np.sum(np.sin(x) * np.arange(x.size).reshape(x.shape))
+
+
+def function(path: str):
+    """The function at `path` itself (an argument that is a function, e.g. the derivative an MLP's backward takes)."""
+    from course.grading.cases import resolve
+
+    return resolve(path)
+
+
+def keras_input(shape):
+    """`keras.Input(shape)`: a symbolic input to build a learner's layers on."""
+    import keras
+
+    return keras.Input(tuple(shape))
+
+
+def mnist_test_images(start, stop, shape, scale=1.0):
+    """MNIST test images start to stop - 1 as the notebook feeds them (x / 255), reshaped to `shape`, times `scale`."""
+    from course.data import load_mnist
+
+    _, (x_test, _) = load_mnist()
+    return ((x_test[start:stop] / 255.0).astype("float32") * scale).reshape(shape)
+
+
+def photo_batch(start, stop, scale=None):
+    """Test photos start to stop - 1 as `course.photos` loads them (uint8), or preprocessed as x * scale - 1."""
+    from course.data.photos import load_photos
+
+    images = load_photos("test")[0][start:stop]
+    return images if scale is None else images * scale - 1
+
+
+def tiny_model():
+    """A softmax regression on 28 x 28 x 1 images: the smallest model that trains in a second."""
+    import keras
+
+    return keras.Sequential(
+        [keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]
+    )
+
+
+@cache
+def small_mnist(n_train=256, n_val=64):
+    """The first n_train + n_val MNIST training digits, shaped and scaled as in the notebook, split in two."""
+    from course.data import load_mnist
+
+    (x, y), _ = load_mnist()
+    x = (x[: n_train + n_val] / 255.0).astype("float32")[..., None]
+    y = y[: n_train + n_val]
+    return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
