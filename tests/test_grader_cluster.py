@@ -145,3 +145,15 @@ def test_a_worker_that_cannot_grade_fails_its_first_task_with_one_line(graded_he
         done = grade(submissions, tmp_path / "out", "--scheduler", address)
         assert done.returncode == 2 and done.stderr.count("\n") == 1 and "cannot grade" in done.stderr
         assert "COURSE_DATA_DIR" in done.stderr and "grading:" not in done.stderr
+
+
+def test_the_docs_count_cores_from_cpu_seconds_per_submission():
+    from course.instructor.results import grading_workers
+
+    measured = {
+        "notebooks": {"01_perceptron": {"cpu_seconds": 4}, "04_cnn": {"cpu_seconds": 236}},
+        "grading": {"01_perceptron": {"cpu_seconds": 6.5, "submissions": 20, "load": 3.25}},
+    }
+    rows = grading_workers(measured).splitlines()
+    assert rows[2] == "| 01_perceptron | 6.5 | graded: 20 submissions, load average 3.2 | 1 |"
+    assert rows[3] == "| 04_cnn | 236 | the notebook's own run (a lower bound) | 20 |"  # 300 x 236 / 3600 = 19.7
