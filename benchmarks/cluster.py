@@ -13,12 +13,14 @@ path's overhead; an empty task's round trip through the scheduler; a worker's fi
 """
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -34,33 +36,56 @@ def load() -> float:
     return round(os.getloadavg()[0], 1)
 
 
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+class CpuMeter:
+    """CPU seconds of process trees, sampled: each process's last reading, kept after it ends. (Resource usage of
+    waited-for children misses the kernels: the sandbox's processes are not all reaped through the grader.)"""
+
+    def __init__(self, pids):
+        self.pids, self.last, self.done = list(pids), {}, threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _read(self) -> None:
+        for pid in self.pids:
+            try:
+                root = psutil.Process(pid)
+                tree = [root, *root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                continue
+            for process in tree:
+                try:
+                    t = process.cpu_times()
+                    self.last[process.pid, process.create_time()] = t.user + t.system
+                except psutil.NoSuchProcess:
+                    pass
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.2):
+            self._read()
+
+    def __enter__(self):
+        self._read()
+        self.start = sum(self.last.values())
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._read()
+        self.done.set()
+        self.thread.join()
+        self.seconds = sum(self.last.values()) - self.start
 
 
-def tree_cpu(pids) -> float:
-    """CPU seconds used so far by these processes and all their descendants, living or reaped."""
-    import psutil
-
-    total = 0.0
-    for pid in pids:
-        try:
-            root = psutil.Process(pid)
-            for process in [root, *root.children(recursive=True)]:
-                t = process.cpu_times()
-                total += t.user + t.system + t.children_user + t.children_system
-        except psutil.NoSuchProcess:
-            pass
-    return total
-
-
-def grade(submissions: Path, out: Path, *extra: str) -> tuple[float, float]:
-    """Wall and CPU seconds (this command and every process it waited for) of one `python -m course grade`."""
+def grade(submissions: Path, out: Path, *extra: str, cluster_pids=()) -> tuple[float, float]:
+    """Wall and CPU seconds of one `python -m course grade` (with the cluster's processes, if any, while it ran)."""
     argv = [sys.executable, "-m", "course", "grade", str(submissions), "--out", str(out), "--seed", "1", "--force"]
-    cpu, start = children_cpu(), time.perf_counter()
-    subprocess.run([*argv, *extra], check=True, capture_output=True, env=environment(), cwd=ROOT)
-    return time.perf_counter() - start, children_cpu() - cpu
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [*argv, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment(), cwd=ROOT
+    )
+    with CpuMeter([process.pid, *cluster_pids]) as meter:
+        _, err = process.communicate()
+    assert process.returncode == 0, err.decode()[-2000:]
+    return time.perf_counter() - start, meter.seconds
 
 
 def a_class(folder: Path, notebook: str, n: int) -> Path:
@@ -106,9 +131,7 @@ def main(n: int) -> None:
             print(f"first check of both workers: {check:.1f} s; empty task: {trip * 1000:.0f} ms", flush=True)
             cluster_load = load()
             pids = [p.pid for p in running.processes.values()]
-            before = tree_cpu(pids)
-            cluster_wall, grader_cpu = grade(ones, tmp / "cluster-out", "--scheduler", address)
-            cluster_cpu = grader_cpu + tree_cpu(pids) - before
+            cluster_wall, cluster_cpu = grade(ones, tmp / "cluster-out", "--scheduler", address, cluster_pids=pids)
         # The overhead in CPU: wall times move with the shared machine's load, CPU time much less.
         overhead = (cluster_cpu - cpu) / n
         print(

@@ -141,10 +141,19 @@ def test_a_worker_that_cannot_grade_fails_its_first_task_with_one_line(graded_he
         assert "the course's data is not complete at COURSE_DATA_DIR" in last and str(empty) in last
         assert not (tmp_path / "out" / "grades.csv").exists()  # no grades rather than wrong ones
 
-        # Run again with the worker there: the check before any task says the same.
-        done = grade(submissions, tmp_path / "out", "--scheduler", address)
-        assert done.returncode == 2 and done.stderr.count("\n") == 1 and "cannot grade" in done.stderr
-        assert "COURSE_DATA_DIR" in done.stderr and "grading:" not in done.stderr
+        # Run again with the worker there: the check before any task says the same. Then the same for a worker
+        # without bubblewrap, and one with another version of the course (the one installed, not this tree).
+        others = [("bare", {}, "COURSE_DATA_DIR")]
+        others.append(("no-bwrap", {"PATH": str(Path(sys.executable).parent)}, "bubblewrap is not installed"))
+        others.append(("other-course", {"PYTHONPATH": ""}, "course package"))
+        for name, env, expected in others:
+            if name != "bare":
+                running.worker(name, **env)
+            running.wait_for({name})
+            done = grade(submissions, tmp_path / "out", "--scheduler", address)
+            assert done.returncode == 2 and done.stderr.count("\n") == 1 and "grading:" not in done.stderr
+            assert "cannot grade: " in done.stderr and expected in done.stderr, done.stderr
+            running.kill(name)
 
 
 def test_the_docs_count_cores_from_cpu_seconds_per_submission():

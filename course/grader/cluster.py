@@ -27,7 +27,9 @@ from pathlib import Path
 from course.grader.discover import Submission
 
 CONNECT_TIMEOUT = 30  # seconds to reach the scheduler
-NO_COURSE = "the course package is not installed there (the grader's version, with pip install 'course[cluster]')"
+NO_COURSE = (
+    "the course package there is missing or another version: install the grader's (pip install 'course[cluster]')"
+)
 
 
 class NotReady(BaseException):
@@ -129,7 +131,7 @@ class ClusterExecutor(concurrent.futures.Executor):
         """The workers present now, checked before any task (Client.run); NotReady names the first that fails."""
         replies = self.client.run(readiness, self.fingerprint, self.sandboxed, on_error="return")
         for address, reply in sorted(replies.items()):
-            if isinstance(reply, BaseException) and "No module named 'course'" in str(reply):
+            if isinstance(reply, BaseException) and "No module named 'course" in str(reply):  # or course.grader...
                 reply = NO_COURSE
             elif isinstance(reply, BaseException):
                 reply = f"its check failed ({type(reply).__name__}: {reply})"
