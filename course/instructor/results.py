@@ -117,7 +117,21 @@ def grading_workers(results: dict, learners: int = 300, hours: int = 1) -> str:
     return "\n".join(rows)
 
 
+def training(results: dict) -> str:
+    """benchmarks/training.py's timings: each model on each device it was measured on."""
+    names = {
+        "lenet_epoch": "notebook 04's LeNet-style network, one epoch (50,000 images)",
+        "gru_200_steps": "notebook 06's GRU-256, 200 steps",
+    }
+    rows = ["| training | device | seconds | measured on |", "|---|---|---|---|"]
+    for key, run in sorted(results.get("training", {}).items()):
+        model = names.get(key.split()[0], key.split()[0])
+        rows.append(f"| {model} | {run['device']} | {run['seconds']:.2f} s | {run['machine']}, {run['date']} |")
+    return "\n".join(rows)
+
+
 BLOCKS: dict[str, Callable[[dict], str]] = {
+    "training": training,
     "notebook-times": notebook_times,
     "notebook-usage": notebook_usage,
     "machine": machine,
