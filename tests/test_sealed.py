@@ -10,6 +10,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -181,22 +182,31 @@ def snapshot(*folders: Path, skip: tuple[Path, ...] = ()) -> dict:
     return found
 
 
-def sandbox_users() -> list[int]:
-    """Processes still running as one of the sandboxes' own users (100000-149999)."""
-    left = []
+def survivors(marker: str, wait: float = 10.0) -> list[str]:
+    """Processes whose command line names `marker` (the grader's temporary folder: every kernel's and every process
+    a kernel forked), once the kernel has had `wait` seconds to reap what the last sandbox's SIGKILL ended."""
+    deadline = time.monotonic() + wait
+    while (left := _named(marker)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return left
+
+
+def _named(marker: str) -> list[str]:
+    found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            uid = Path(f"/proc/{pid}/status").read_text().split("\nUid:")[1].split()[0]
-        except (OSError, IndexError):
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
             continue
-        if 100_000 <= int(uid) < 150_000:
-            left.append(int(pid))
-    return left
+        if marker in command and "pytest" not in command:
+            found.append(f"{pid}: {command[:200]}")
+    return found
 
 
 @pytest.mark.skipif(sandbox.problem() is not None, reason=f"no sandbox here: {sandbox.problem()}")
 def test_a_hostile_class_is_sealed(tmp_path):
-    home, cwd, submitted = tmp_path / "home", tmp_path / "cwd", tmp_path / "in"
+    home, cwd, submitted, temporary = tmp_path / "home", tmp_path / "cwd", tmp_path / "in", tmp_path / "tmp"
+    temporary.mkdir()
     for folder in (home, cwd):
         folder.mkdir()
         (folder / "notes.txt").write_text("the instructor's file")
@@ -215,6 +225,7 @@ def test_a_hostile_class_is_sealed(tmp_path):
         "PYTHONDONTWRITEBYTECODE": "1",
         "COURSE_DATA_DIR": os.environ.get("COURSE_DATA_DIR", ""),
         "GRADER_SECRET": SECRET,
+        "TMPDIR": str(temporary),  # every kernel's command line names it
     }
     before = snapshot(home, cwd, ROOT, skip=(out, ROOT / ".git"))
     grader = subprocess.run(
@@ -239,7 +250,7 @@ def test_a_hostile_class_is_sealed(tmp_path):
     )
     assert grader.returncode == 0, grader.stderr[-2000:]
     assert snapshot(home, cwd, ROOT, skip=(out, ROOT / ".git")) == before  # nothing changed but OUT
-    assert sandbox_users() == []  # no daemon, no forked child outlived its sandbox
+    assert survivors(str(temporary)) == []  # no daemon, no forked child outlived its sandbox
 
     outputs = grader.stdout + grader.stderr + "".join(p.read_text() for p in out.rglob("*") if p.is_file())
     assert SECRET not in outputs and "GRADER_SECRET" not in outputs

@@ -112,8 +112,10 @@ def command(
     made: set[str] = set()
     for kind, source, destination in mounts:
         cmd += _parents(destination, made) + [kind, source, destination]
+    installed = any(package.is_relative_to(root) for root in _python_roots())  # pip-installed: visible there too
     for folder in hidden:
         cmd += ["--perms", "0555", "--tmpfs", f"{SITE}/course/{folder}"]
+        cmd += ["--perms", "0555", "--tmpfs", str(package / folder)] if installed else []
     cmd += ["--chdir", WORK]
     for name, value in env.items():
         cmd += ["--setenv", name, value]
