@@ -3,7 +3,7 @@ local Dask scheduler with two single-threaded workers (`dask scheduler` / `dask 
 
     python benchmarks/cluster.py [N]     # N submissions (default 20); prints wall times, CPU and the load
 
-and records them in docs/results.json ("grading": CPU-seconds per submission; "cluster": the comparison), from which
+and records them in docs/results.json ("grading_cpu": CPU-seconds per submission; "cluster": the comparison), from which
 `python -m course docs` draws docs/grading.md's table of workers per class.
 
 Budget: the cluster run within 1.5x the local one. Also measured: the CPU time of both runs (the cluster's: the
@@ -112,7 +112,7 @@ def main(n: int) -> None:
         wall, cpu = grade(ones, tmp / "local", "--workers", "2")
         print(f"local, --workers 2: {n} x 01 in {wall:.1f} s, {cpu:.1f} CPU-s; load {local_load:.1f}", flush=True)
         local = {"cpu_seconds": round(cpu / n, 2), "submissions": n, "seconds": round(wall, 1), "load": local_load}
-        results.record("grading", "01_perceptron", measured(**local))
+        results.record("grading_cpu", "01_perceptron", measured(**local))
         with cluster(tmp / "cluster") as running:
             address = running.scheduler()
             running.worker("w1")
@@ -151,7 +151,7 @@ def main(n: int) -> None:
         wall, cpu = grade(twos, tmp / "local-02", "--workers", "2")
         print(f"local, --workers 2: 2 x 02 in {wall:.1f} s, {cpu:.1f} CPU-s; load {local_load:.1f}", flush=True)
         figures = {"cpu_seconds": round(cpu / 2, 1), "submissions": 2, "seconds": round(wall, 1), "load": local_load}
-        results.record("grading", "02_backprop", measured(**figures))
+        results.record("grading_cpu", "02_backprop", measured(**figures))
 
 
 if __name__ == "__main__":

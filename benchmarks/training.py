@@ -93,7 +93,10 @@ def main() -> None:
     where = device()
     machine = results.this_machine()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    for name, run, unit in (("lenet_epoch", lenet_epoch, "one epoch, 50,000 images"), ("gru_200_steps", gru_steps, "200 steps")):
+    for name, run, unit in (
+        ("lenet_epoch", lenet_epoch, "one epoch, 50,000 images"),
+        ("gru_200_steps", gru_steps, "200 steps"),
+    ):
         seconds = run()
         print(f"{name:16} {seconds:7.2f} s  ({unit}; {where}; {machine})", flush=True)
         key = f"{name} {'gpu' if 'GPU' in where.upper() or 'H100' in where or 'H200' in where else 'cpu'}"

@@ -161,7 +161,7 @@ def test_the_docs_count_cores_from_cpu_seconds_per_submission():
 
     measured = {
         "notebooks": {"01_perceptron": {"cpu_seconds": 4}, "04_cnn": {"cpu_seconds": 236}},
-        "grading": {"01_perceptron": {"cpu_seconds": 6.5, "submissions": 20, "load": 3.25}},
+        "grading_cpu": {"01_perceptron": {"cpu_seconds": 6.5, "submissions": 20, "load": 3.25}},
     }
     rows = grading_workers(measured).splitlines()
     assert rows[2] == "| 01_perceptron | 6.5 | graded: 20 submissions, load average 3.2 | 1 |"

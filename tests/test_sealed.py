@@ -8,8 +8,10 @@ OUT changes, the secret appears in no output, and two renamed copies are reporte
 import csv
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -205,8 +207,8 @@ def _named(marker: str) -> list[str]:
 
 @pytest.mark.skipif(sandbox.problem() is not None, reason=f"no sandbox here: {sandbox.problem()}")
 def test_a_hostile_class_is_sealed(tmp_path):
-    home, cwd, submitted, temporary = tmp_path / "home", tmp_path / "cwd", tmp_path / "in", tmp_path / "tmp"
-    temporary.mkdir()
+    home, cwd, submitted = tmp_path / "home", tmp_path / "cwd", tmp_path / "in"
+    temporary = Path(tempfile.mkdtemp(prefix="sealed-", dir="/tmp"))  # short: kernels' socket paths hold ~100 bytes
     for folder in (home, cwd):
         folder.mkdir()
         (folder / "notes.txt").write_text("the instructor's file")
@@ -251,6 +253,8 @@ def test_a_hostile_class_is_sealed(tmp_path):
     assert grader.returncode == 0, grader.stderr[-2000:]
     assert snapshot(home, cwd, ROOT, skip=(out, ROOT / ".git")) == before  # nothing changed but OUT
     assert survivors(str(temporary)) == []  # no daemon, no forked child outlived its sandbox
+    assert not list(temporary.glob("course-grade-*"))  # every submission's folders were thrown away
+    shutil.rmtree(temporary)
 
     outputs = grader.stdout + grader.stderr + "".join(p.read_text() for p in out.rglob("*") if p.is_file())
     assert SECRET not in outputs and "GRADER_SECRET" not in outputs

@@ -123,7 +123,7 @@ class Kernel:
             quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # TensorFlow's C++ logs, for one
             client.start_new_kernel(
                 cwd=str(self.agent_dir),
-                env=spec.environment(sandboxed=self.sandboxed, notebook=self.notebook_name),
+                env=spec.environment(sandboxed=self.sandboxed, notebook=self.notebook_name, threads=self.threads),
                 **quiet,
             )
             client.start_new_kernel_client()

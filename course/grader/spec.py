@@ -27,11 +27,13 @@ def kernelspec(
     return {"argv": sandbox.command(launch, shared=shared, binds=binds, env=env), "env": {}}
 
 
-def environment(*, sandboxed: bool, notebook: str) -> dict:
+def environment(*, sandboxed: bool, notebook: str, threads: int = 1) -> dict:
     """The environment the kernel's process is started with (in the sandbox, bwrap replaces it by the allowlist)."""
     if sandboxed:
         return {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="agg", JPY_SESSION_NAME=notebook)
+    for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):  # its share of the CPUs
+        env[name] = str(threads)
     package_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     if env.get("COURSE_DATA_DIR"):

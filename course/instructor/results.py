@@ -99,10 +99,10 @@ def machine(results: dict) -> str:
 def grading_workers(results: dict, learners: int = 300, hours: int = 1) -> str:
     """docs/grading.md: each notebook's CPU-seconds per graded submission, and the cores that grade a class in time.
 
-    Notebooks measured through the grader (benchmarks/cluster.py, section "grading") say so; the others give the
+    Notebooks measured through the grader (benchmarks/cluster.py, section "grading_cpu") say so; the others give the
     CPU time of the notebook's own run (`course execute`), a lower bound: grading adds a kernel start and the checks.
     """
-    graded = results.get("grading", {})
+    graded = results.get("grading_cpu", {})
     rows = [
         f"| notebook | CPU-seconds per submission | measured | cores for {learners} submissions in {hours} hour |",
         "|---|---|---|---|",
@@ -130,7 +130,22 @@ def training(results: dict) -> str:
     return "\n".join(rows)
 
 
+def grading(results: dict) -> str:
+    """benchmarks/sealed.py's runs: N submissions of notebook 01 graded with the sandbox, without it, and before it."""
+    rows = ["| grader | submissions | wall time | per submission | load average (start, end) | measured on |"]
+    rows.append("|---|---|---|---|---|---|")
+    for key, run in sorted(results.get("grading", {}).items()):
+        mode = key.split(", ", 1)[1]
+        load = ", ".join(f"{x:.1f}" for x in run["load"])
+        rows.append(
+            f"| {mode} | {run['submissions']} | {seconds(run['seconds'])} | {run['per_submission']:.2f} s | {load} | "
+            f"{run['machine']}, {run['date']} |"
+        )
+    return "\n".join(rows)
+
+
 BLOCKS: dict[str, Callable[[dict], str]] = {
+    "grading": grading,
     "training": training,
     "notebook-times": notebook_times,
     "notebook-usage": notebook_usage,
