@@ -30,7 +30,7 @@ def lenet_with(**changes):
 
 
 def test_lenet_written_like_the_seed_passes():
-    def seed_style():  # separate Activation layers, as seed 003's script builds it
+    def seed_style():  # separate Activation layers, as Erlingsson's lecture script builds it
         return keras.Sequential(
             [
                 keras.Input((28, 28, 1)),

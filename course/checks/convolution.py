@@ -12,7 +12,7 @@ from course.references.convolution import conv_output_size, conv_param_count, ma
 SEED = (
     Given("course.checks.inputs:grid", 1, 13, (3, 4)),
     Given("numpy:ones", (2, 2)),
-)  # seed 003: 3x4 input, 2x2 summing kernel
+)  # Erlingsson's lecture: 3x4 input, 2x2 summing kernel
 IMAGES = [Given("course.checks.inputs:pattern", (h, w), m, 2) for h, w, m in ((5, 6, 11), (6, 7, 7))]
 POOL_CASES = [
     (Given("numpy:array", [[1, 3, -2, -4], [2, 0, -1, -3], [5, -6, 7, 8], [-1, -2, 9, 0]]), ()),

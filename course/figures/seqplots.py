@@ -74,7 +74,8 @@ def unfolded(steps=4):
 
 
 def lstm_cell():
-    """The LSTM cell: the cell state c runs along the top; the gates f, i, o and the candidate g act on it."""
+    """The LSTM cell: the cell state c runs along the top, changed by the forget and input gates only; the output
+    gate o multiplies tanh(c_t) on a branch below it, to give h_t."""
     fig, ax = plt.subplots(figsize=(7.5, 3.2))
     ax.add_patch(plt.Rectangle((0, 0), 7, 3, fc="#f7f7f7", ec="k"))
     ax.annotate("", (7.6, 2.5), (-0.6, 2.5), arrowprops={"arrowstyle": "->", "lw": 2})
@@ -83,17 +84,22 @@ def lstm_cell():
     ax.annotate("", (7.6, 0.4), (-0.6, 0.4), arrowprops={"arrowstyle": "->", "lw": 1, "ls": "--"})
     ax.text(-0.6, 0.15, "h_{t-1}, x_t", fontsize=9)
     ax.text(7.2, 0.15, "h_t", fontsize=9)
-    ops = [(1.5, "×", "f = σ(·)\nforget"), (3.2, "+", "i = σ(·), g = tanh(·)\ninput × candidate"), (5.4, "×", "")]
-    for x, op, label in ops:
-        ax.add_patch(plt.Circle((x, 2.5), 0.22, fc="white", ec="k"))
-        ax.text(x, 2.5, op, ha="center", va="center", fontsize=12)
-        if label:
-            ax.text(x, 1.35, label, ha="center", va="center", fontsize=8, bbox={"fc": "#fdd0a2"})
-            _arrow(ax, (x, 1.7), (x, 2.25))
-    ax.text(
-        5.4, 1.35, "o = σ(·) output\nh_t = o × tanh(c_t)", ha="center", va="center", fontsize=8, bbox={"fc": "#fdd0a2"}
-    )
-    _arrow(ax, (5.4, 2.25), (5.4, 1.7))
+    for x, y, op in ((1.5, 2.5, "×"), (3.2, 2.5, "+"), (5.9, 1.0, "×")):
+        ax.add_patch(plt.Circle((x, y), 0.22, fc="white", ec="k"))
+        ax.text(x, y, op, ha="center", va="center", fontsize=12)
+    box = {"fc": "#fdd0a2"}
+    ax.text(1.5, 1.35, "f = σ(·)\nforget", ha="center", va="center", fontsize=8, bbox=box)
+    _arrow(ax, (1.5, 1.7), (1.5, 2.25))
+    ax.text(3.2, 1.35, "i = σ(·), g = tanh(·)\ninput × candidate", ha="center", va="center", fontsize=8, bbox=box)
+    _arrow(ax, (3.2, 1.7), (3.2, 2.25))
+    ax.plot([5.9], [2.5], "ko", ms=4)  # c_t branches off; the cell state itself goes on unchanged
+    ax.text(5.9, 1.85, "tanh", ha="center", va="center", fontsize=8, bbox={"fc": "white"})
+    _arrow(ax, (5.9, 2.45), (5.9, 2.05))
+    _arrow(ax, (5.9, 1.65), (5.9, 1.22))
+    ax.text(4.85, 0.95, "o = σ(·)\noutput", ha="center", va="center", fontsize=8, bbox=box)
+    _arrow(ax, (5.3, 1.0), (5.68, 1.0))
+    _arrow(ax, (5.9, 0.78), (5.9, 0.45))
+    ax.text(6.05, 0.55, "h_t = o × tanh(c_t)", fontsize=8)
     ax.set_xlim(-0.8, 7.9)
     ax.set_ylim(-0.1, 3.2)
     ax.axis("off")
