@@ -180,6 +180,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=None, help="seed of the hidden cases (default: a fresh one)")
     p.add_argument("--force", action="store_true", help="grade again notebooks already graded and unchanged")
     p.add_argument("--no-sandbox", action="store_true", help="grade without the sandbox (warned in summary.md)")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786)",
+    )
     p.set_defaults(run=cmd_grade)
 
     p = sub.add_parser("rehearse", help="rehearse a workshop: N simulated learners through a JupyterHub")

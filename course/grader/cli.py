@@ -1,4 +1,5 @@
-"""`python -m course grade SUBMISSIONS --out OUT [--workers N] [--timeout S] [--seed N] [--force] [--no-sandbox]`."""
+"""`python -m course grade SUBMISSIONS --out OUT [--workers N] [--timeout S] [--seed N] [--force] [--no-sandbox]
+[--scheduler ADDRESS]`."""
 
 from __future__ import annotations
 
@@ -14,14 +15,11 @@ def _fail(message: str) -> int:
 
 def grade(args) -> int:
     """Exit 0 when grading ran, whatever the marks; 2 with one line when the grader itself cannot run."""
-    from course.grader import run
-    from course.grader.discover import NOTEBOOKS
-
     if not args.submissions.is_dir():
         return _fail(f"{args.submissions} is not a folder of submissions")
     if args.workers is not None and args.workers < 1 or args.timeout is not None and args.timeout <= 0:
         return _fail("--workers and --timeout must be positive")
-    if not args.no_sandbox:
+    if not args.no_sandbox and not args.scheduler:  # on a cluster the workers make the sandbox, and are checked
         from course.grader import sandbox
 
         if sandbox.problem():
@@ -37,6 +35,34 @@ def grade(args) -> int:
         (args.out / ".write-test").unlink()
     except OSError as e:
         return _fail(f"cannot write to {args.out} ({e.strerror})")
+    if args.scheduler:
+        return _on_cluster(args)
+    return _grade(args)
+
+
+def _on_cluster(args) -> int:
+    try:
+        from course.grader import cluster
+    except ImportError:
+        return _fail("--scheduler needs Dask: pip install 'course[cluster]'")
+    try:
+        executor = cluster.connect(args.scheduler, sandboxed=not args.no_sandbox)
+    except OSError as e:
+        return _fail(f"cannot reach the Dask scheduler at {args.scheduler} ({e})")
+    except cluster.NotReady as e:
+        return _fail(str(e))
+    try:
+        return _grade(args, executor)
+    except cluster.NotReady as e:  # a worker that joined later; the notebooks graded so far are stored
+        return _fail(str(e))
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _grade(args, executor=None) -> int:
+    from course.grader import run
+    from course.grader.discover import NOTEBOOKS
+
     submissions, _ = run.discover(args.submissions)
     if not submissions:
         return _fail(
@@ -56,6 +82,7 @@ def grade(args) -> int:
         force=args.force,
         sandboxed=not args.no_sandbox,
         seed=seed,
+        executor=executor,
     )
     seconds = time.perf_counter() - start
     for name in ignored:

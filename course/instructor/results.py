@@ -15,6 +15,7 @@ nor among its stated figures (budgets and limits, each with where it is set).
 from __future__ import annotations
 
 import json
+import math
 import platform
 import re
 from collections.abc import Callable
@@ -95,6 +96,27 @@ def machine(results: dict) -> str:
     return f"Measured with `python -m course execute` on {'; '.join(where)}; {', '.join(dates)}."
 
 
+def grading_workers(results: dict, learners: int = 300, hours: int = 1) -> str:
+    """docs/grading.md: each notebook's CPU-seconds per graded submission, and the cores that grade a class in time.
+
+    Notebooks measured through the grader (benchmarks/cluster.py, section "grading_cpu") say so; the others give the
+    CPU time of the notebook's own run (`course execute`), a lower bound: grading adds a kernel start and the checks.
+    """
+    graded = results.get("grading_cpu", {})
+    rows = [
+        f"| notebook | CPU-seconds per submission | measured | cores for {learners} submissions in {hours} hour |",
+        "|---|---|---|---|",
+    ]
+    for name, run in _notebook_rows(results):
+        if name in graded:
+            g = graded[name]
+            cpu, how = g["cpu_seconds"], f"graded: {g['submissions']} submissions, load average {g['load']:.1f}"
+        else:
+            cpu, how = run["cpu_seconds"], "the notebook's own run (a lower bound)"
+        rows.append(f"| {name} | {cpu:g} | {how} | {math.ceil(learners * cpu / (hours * 3600))} |")
+    return "\n".join(rows)
+
+
 def training(results: dict) -> str:
     """benchmarks/training.py's timings: each model on each device it was measured on."""
     names = {
@@ -146,6 +168,7 @@ BLOCKS: dict[str, Callable[[dict], str]] = {
     "notebook-times": notebook_times,
     "notebook-usage": notebook_usage,
     "machine": machine,
+    "grading-workers": grading_workers,
 }
 
 
