@@ -161,7 +161,17 @@ def hidden_cases(results: dict) -> str:
     return "\n".join(rows) + ("\n\nMeasured on " + "; ".join(where) + ", shared with other jobs." if where else "")
 
 
+def rehearsals(results: dict) -> str:
+    """`python -m course rehearse` runs: each notebook and room size, the load, the phases' times, memory and CPU."""
+    runs = results.get("rehearsals", {}).get("runs", {})
+    columns = next(iter(runs.values()), {}).keys()
+    rows = ["| notebook, learners | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    rows += [f"| {name} | " + " | ".join(run[c] for c in columns) + " |" for name, run in runs.items()]
+    return "\n".join(rows)
+
+
 BLOCKS: dict[str, Callable[[dict], str]] = {
+    "rehearsals": rehearsals,
     "hidden-cases": hidden_cases,
     "grading": grading,
     "training": training,
@@ -188,6 +198,9 @@ def _held(results) -> set[str]:
         elif isinstance(value, list | tuple):
             for v in value:
                 walk(v)
+        elif isinstance(value, str):  # a measured table's cell, e.g. "35.2 / 38.2 s"
+            for number in re.findall(r"\d[\d,]*(?:\.\d+)?", value):
+                walk(float(number.replace(",", "")))
         elif isinstance(value, int | float) and not isinstance(value, bool):
             for text in (f"{value:,.0f}", f"{value:.0f}", f"{value:,.1f}", f"{value:.1f}", f"{value:g}"):
                 held.add(text)
