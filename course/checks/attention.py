@@ -2,20 +2,9 @@
 
 import numpy as np
 
-from course.checks.kit import (
-    Given,
-    Mistake,
-    Raised,
-    Unstable,
-    array,
-    call,
-    cases,
-    describe,
-    expect,
-    items,
-    part,
-    value_of,
-)
+from course.checks.kit import Mistake, Raised, Unstable, array, call, expect, items
+from course.checks.shown import describe, part, value_of
+from course.grading.cases import Given, cases
 from course.grading.registry import register
 from course.references import attention as ref
 

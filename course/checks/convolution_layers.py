@@ -3,20 +3,9 @@
 import numpy as np
 
 from course.checks.convolution import IMAGES, MISTAKES, SEED, _call, _expect, _shown, ints
-from course.checks.kit import (
-    Given,
-    Mistake,
-    WrongShape,
-    WrongType,
-    adapter,
-    array,
-    call,
-    cases,
-    diagnose,
-    expect,
-    fmt,
-    value_of,
-)
+from course.checks.kit import Mistake, WrongShape, WrongType, array, call, diagnose, expect
+from course.checks.shown import fmt, value_of
+from course.grading.cases import Given, adapter, cases
 from course.grading.registry import register
 from course.references.convolution import conv2d, conv2d_layer
 

@@ -2,21 +2,9 @@
 
 import numpy as np
 
-from course.checks.kit import (
-    Given,
-    Mistake,
-    Raised,
-    Unstable,
-    WrongType,
-    array,
-    call,
-    cases,
-    describe,
-    expect,
-    items,
-    part,
-    value_of,
-)
+from course.checks.kit import Mistake, Raised, Unstable, WrongType, array, call, expect, items
+from course.checks.shown import describe, part, value_of
+from course.grading.cases import Given, cases
 from course.grading.registry import register
 from course.references import rnn as ref
 

@@ -3,22 +3,9 @@
 import numpy as np
 
 from course.checks.cnn import model_of
-from course.checks.kit import (
-    Described,
-    Given,
-    Mistake,
-    Mutated,
-    Raised,
-    WrongShape,
-    WrongType,
-    adapter,
-    array,
-    call,
-    cases,
-    expect,
-    label,
-    value_of,
-)
+from course.checks.kit import Mistake, Mutated, Raised, WrongShape, WrongType, array, call, expect
+from course.checks.shown import label, value_of
+from course.grading.cases import Described, Given, adapter, cases
 from course.grading.registry import register
 from course.references import transfer as ref
 
