@@ -142,10 +142,13 @@ def test_a_worker_that_cannot_grade_fails_its_first_task_with_one_line(graded_he
         assert not (tmp_path / "out" / "grades.csv").exists()  # no grades rather than wrong ones
 
         # Run again with the worker there: the check before any task says the same. Then the same for a worker
-        # without bubblewrap, and one with another version of the course (the one installed, not this tree).
+        # without bubblewrap, and one with another version of the course.
         others = [("bare", {}, "COURSE_DATA_DIR")]
         others.append(("no-bwrap", {"PATH": str(Path(sys.executable).parent)}, "bubblewrap is not installed"))
-        others.append(("other-course", {"PYTHONPATH": ""}, "course package"))
+        other = tmp_path / "other-version"  # this package with one more module: another version of the course
+        shutil.copytree(ROOT / "course", other / "course", ignore=shutil.ignore_patterns("__pycache__"))
+        (other / "course" / "another_version.py").write_text('"""A module the grader\'s course does not have."""\n')
+        others.append(("other-course", {"PYTHONPATH": str(other)}, "course package"))
         for name, env, expected in others:
             if name != "bare":
                 running.worker(name, **env)
