@@ -14,7 +14,7 @@ layers = keras.layers
 
 
 def lenet_with(**changes):
-    """Seed 003's LeNet with some layers replaced: changes maps a layer index (0 = first conv) to a layer or None."""
+    """Erlingsson's LeNet-style network with some layers replaced: changes maps a layer index (0 = first conv) to a layer or None."""
     stack = [
         layers.Conv2D(20, 5, padding="same", activation="relu"),
         layers.MaxPooling2D(2),
