@@ -9,11 +9,13 @@ the two shares), with the exercises that overlap that much one by one.
 
 from __future__ import annotations
 
+import atexit
 import io
 import itertools
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections import Counter
@@ -58,8 +60,10 @@ def exercise_code(path: Path, names: list[str]) -> dict[str, str]:
 def _copydetect():
     """copydetect, imported with matplotlib's cache in a folder of its own: it imports pyplot for its HTML report
     (never drawn here), which would otherwise write into the instructor's home."""
-    if "copydetect" not in sys.modules:
-        os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="course-copies-"))
+    if "copydetect" not in sys.modules and "MPLCONFIGDIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="course-copies-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # removed when the grader exits
+        os.environ["MPLCONFIGDIR"] = folder
     import copydetect
 
     return copydetect
