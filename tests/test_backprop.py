@@ -21,6 +21,8 @@ NAMES = [
     "dense_backward",
     "cross_entropy",
     "numerical_gradient",
+    "softmax_cross_entropy_grad",
+    "mlp_forward",
 ]
 
 
@@ -85,6 +87,19 @@ def test_sgd_step_mistakes():
     failing("sgd_step", in_place, "changed its argument #1 in place")
 
 
+def test_sgd_step_mistake_on_plain_numbers():
+    """Copying each parameter first passed on arrays, then crashed on the line fit's plain numbers [w, b]."""
+
+    def copies(params, grads, lr):
+        new = [p.copy() for p in params]
+        for p, g in zip(new, grads, strict=True):
+            p -= lr * g
+        return new
+
+    result = failing("sgd_step", copies, "sgd_step([-2.0, 4.0], [0.5, -1.0], 0.1) raised AttributeError", "plain")
+    assert result.mistake == "fails on plain numbers"
+
+
 def test_chain_rule_mistakes():
     failing("chain_rule_example", lambda x, y, z: (x + y * z, z, z, x + y), "mind the parentheses")
     failing("chain_rule_example", lambda x, y, z: ((x + y) * z, x + y, x + y, z), "df/dx = df/dq * dq/dx = z * 1")
@@ -136,6 +151,20 @@ def test_relu_grad_mistakes():
     failing("relu_grad", lambda z: ref.relu(z), "that is relu(z) itself")
     failing("relu_grad", lambda z: np.sign(z), "sign(z) is -1")
     assert grade("backprop.relu_grad", lambda z: np.asarray(z) > 0).passed  # booleans multiply like 0 and 1
+
+
+@pytest.mark.parametrize(
+    "name, answer",
+    [  # each passed on arrays, then crashed on the plain numbers the notebook passes later (relu_grad(0.0), ...)
+        ("relu_grad", lambda z: (z > 0).astype(float)),
+        ("sigmoid_grad", lambda z: ref.sigmoid_grad(z.astype(float))),
+        ("sigmoid", lambda z: ref.sigmoid(z.copy())),
+        ("relu", lambda z: np.maximum(0.0, z.copy())),
+    ],
+)
+def test_elementwise_mistakes_on_plain_numbers(name, answer):
+    result = failing(name, answer, "raised AttributeError", f"calls {name} on plain numbers", "np.asarray(z")
+    assert result.mistake == "fails on a plain number"
 
 
 def test_softmax_mistakes():

@@ -16,7 +16,6 @@ from course.checks.kit import (
     expect,
     fmt,
     items,
-    part,
     value_of,
 )
 from course.grading.registry import register
@@ -189,41 +188,3 @@ def check_dense_backward(fn):
         hints += [(eb[None, :], "db has b's shape (m,): dZ.sum(axis=0), without keepdims.")]
         hints += [(-eb, SIGN + "db = dZ.sum(axis=0).")]
         expect(shown, array(db, shown + "[2] (db)"), eb, hints, part="db")
-
-
-SGD_CASES = [
-    ([[[1.0, 2.0], [3.0, 4.0]], [0.5, -0.5]], [[[0.1, -0.2], [0.3, 0.0]], [1.0, -1.0]], 0.1),
-    ([[2.0, -1.0, 0.0], 1.5, [[1.0, 1.0], [1.0, 1.0]]], [[0.0, 1.0, 2.0], -2.0, [[1.0, 0.0], [0.0, 1.0]]], 0.5),
-]
-
-
-def _sgd_case(rng):
-    shapes = [tuple(int(v) for v in rng.integers(1, 4, size=rng.integers(0, 3))) for _ in range(rng.integers(2, 4))]
-    return [numbers(rng, s) for s in shapes], [numbers(rng, s) for s in shapes], float(rng.choice([0.1, 0.05, 0.5]))
-
-
-@register("backprop.sgd_step")
-def check_sgd_step(fn):
-    visible = [
-        (
-            Given("course.checks.inputs:arrays", *p, name="params"),
-            Given("course.checks.inputs:arrays", *g, name="grads"),
-            lr,
-        )
-        for p, g, lr in SGD_CASES
-    ]
-    for params, grads, lr in cases(visible, _sgd_case, _sgd_case):
-        shown = describe("sgd_step", params, grads, lr)
-        out = call(fn, params, grads, lr, shown=shown)
-        params, grads = value_of(params), value_of(grads)
-        if out is None:
-            raise Mistake(f"{shown} returned None: did you forget `return`?")
-        if not isinstance(out, list | tuple):
-            raise Mistake(f"{shown} returned a {type(out).__name__}; return a list of arrays, e.g. [p - lr * g ...].")
-        if len(out) != len(params):
-            raise WrongShape(f"{shown} returned {len(out)} arrays; expected one per parameter ({len(params)}).")
-        for i, (got, p, g) in enumerate(zip(out, params, grads, strict=True)):
-            hints = [(p + lr * g, SIGN + "step against the gradient: p - lr * g.")]
-            hints += [(p - g, "the learning rate lr is missing: p - lr * g."), (g, "return the new parameters.")]
-            hints += [(-lr * g, "return the new parameters p - lr * g, not the step.")]
-            expect(shown, array(got, part(shown, f"[{i}]")), p - lr * g, hints, part=f"new params[{i}]")
