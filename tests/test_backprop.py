@@ -207,6 +207,11 @@ def test_dense_backward_mistakes():
     failing("dense_backward", variant(dW=lambda dZ, X, W: X.T @ dZ / len(X)), "don't divide by n")
     failing("dense_backward", variant(dX=lambda dZ, X, W: -dZ @ W.T), "sign error")
     failing("dense_backward", lambda dZ, X, W: ref.dense_backward(dZ, X, W)[:2], "expected a tuple (dX, dW, db)")
+    failing(
+        "dense_backward",
+        variant(db=lambda dZ, X, W: None),
+        "W = np.array([[1.0, -1.0], [0.5, 2.0], [-2.0, 0.0]]): its result[2] (db) is None",
+    )
 
 
 def test_cross_entropy_mistakes():

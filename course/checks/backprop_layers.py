@@ -16,6 +16,7 @@ from course.checks.kit import (
     expect,
     fmt,
     items,
+    part,
     value_of,
 )
 from course.grading.registry import register
@@ -177,14 +178,14 @@ def check_dense_backward(fn):
         (eX, eW, eb), n = ref.dense_backward(dZ, X, W), len(X)
         hints = [(dZ @ W if W.shape[0] == W.shape[1] else None, "missing transpose: dX = dZ @ W.T.")]
         hints += [(-eX, SIGN + "dX = dZ @ W.T."), (W @ dZ.T, "dX has X's shape (n, d): dZ @ W.T.")]
-        expect(shown, array(dX, shown + "[0] (dX)"), eX, hints, part="dX")
+        expect(shown, array(dX, part(shown, "[0]", "dX")), eX, hints, part="dX")
         hints = [(dZ.T @ X, "dW has W's shape (d, m): X.T @ dZ, not dZ.T @ X."), (-eW, SIGN + "dW = X.T @ dZ.")]
         hints += [(X @ dZ.T if X.shape == dZ.shape else None, "missing transpose: dW = X.T @ dZ.")]
         hints += [(eW / n, "don't divide by n: dZ already holds the 1/n of the mean loss, so dW = X.T @ dZ.")]
-        expect(shown, array(dW, shown + "[1] (dW)"), eW, hints, part="dW")
+        expect(shown, array(dW, part(shown, "[1]", "dW")), eW, hints, part="dW")
         hints = [(dZ.mean(axis=0), "db is a sum over the samples, dZ.sum(axis=0), not a mean: dZ holds the 1/n.")]
         hints += [(dZ.sum(), "sum over the samples only (axis=0): db has one entry per output, like b.")]
         hints += [(dZ.sum(axis=1), "sum over the samples, axis=0, not over the outputs.")]
         hints += [(eb[None, :], "db has b's shape (m,): dZ.sum(axis=0), without keepdims.")]
         hints += [(-eb, SIGN + "db = dZ.sum(axis=0).")]
-        expect(shown, array(db, shown + "[2] (db)"), eb, hints, part="db")
+        expect(shown, array(db, part(shown, "[2]", "db")), eb, hints, part="db")
