@@ -164,7 +164,9 @@ def _epoch_case(rng):
     ),
 )
 def check_train_epoch(fn):
-    params = Described(ref.init_mlp([2, 3, 2], np.random.default_rng(0)), "init_mlp([2, 3, 2], rng 0)")
+    params = Described(
+        ref.init_mlp([2, 3, 2], np.random.default_rng(0)), "init_mlp([2, 3, 2], np.random.default_rng(0))"
+    )
     visible = [(params, X_SIX, Y_SIX, lr, batch_size, seed) for lr, batch_size, seed in EPOCH_CASES]
     for params, X, y, lr, batch_size, seed in cases(visible, _epoch_case, _epoch_case):
         rng = Given("numpy.random:default_rng", seed, name="rng")
