@@ -21,6 +21,8 @@ NAMES = [
     "dense_backward",
     "cross_entropy",
     "numerical_gradient",
+    "softmax_cross_entropy_grad",
+    "mlp_forward",
 ]
 
 
@@ -85,6 +87,19 @@ def test_sgd_step_mistakes():
     failing("sgd_step", in_place, "changed its argument #1 in place")
 
 
+def test_sgd_step_mistake_on_plain_numbers():
+    """Copying each parameter first passed on arrays, then crashed on the line fit's plain numbers [w, b]."""
+
+    def copies(params, grads, lr):
+        new = [p.copy() for p in params]
+        for p, g in zip(new, grads, strict=True):
+            p -= lr * g
+        return new
+
+    result = failing("sgd_step", copies, "sgd_step([-2.0, 4.0], [0.5, -1.0], 0.1) raised AttributeError", "plain")
+    assert result.mistake == "fails on plain numbers"
+
+
 def test_chain_rule_mistakes():
     failing("chain_rule_example", lambda x, y, z: (x + y * z, z, z, x + y), "mind the parentheses")
     failing("chain_rule_example", lambda x, y, z: ((x + y) * z, x + y, x + y, z), "df/dx = df/dq * dq/dx = z * 1")
@@ -138,6 +153,20 @@ def test_relu_grad_mistakes():
     assert grade("backprop.relu_grad", lambda z: np.asarray(z) > 0).passed  # booleans multiply like 0 and 1
 
 
+@pytest.mark.parametrize(
+    "name, answer",
+    [  # each passed on arrays, then crashed on the plain numbers the notebook passes later (relu_grad(0.0), ...)
+        ("relu_grad", lambda z: (z > 0).astype(float)),
+        ("sigmoid_grad", lambda z: ref.sigmoid_grad(z.astype(float))),
+        ("sigmoid", lambda z: ref.sigmoid(z.copy())),
+        ("relu", lambda z: np.maximum(0.0, z.copy())),
+    ],
+)
+def test_elementwise_mistakes_on_plain_numbers(name, answer):
+    result = failing(name, answer, "raised AttributeError", f"calls {name} on plain numbers", "np.asarray(z")
+    assert result.mistake == "fails on a plain number"
+
+
 def test_softmax_mistakes():
     failing("softmax", lambda Z: ref.softmax(Z, axis=0), "over the columns (axis=0)", "every row sums to 1")
     failing("softmax", lambda Z: np.exp(Z) / np.exp(Z).sum(), "whole array")
@@ -178,6 +207,11 @@ def test_dense_backward_mistakes():
     failing("dense_backward", variant(dW=lambda dZ, X, W: X.T @ dZ / len(X)), "don't divide by n")
     failing("dense_backward", variant(dX=lambda dZ, X, W: -dZ @ W.T), "sign error")
     failing("dense_backward", lambda dZ, X, W: ref.dense_backward(dZ, X, W)[:2], "expected a tuple (dX, dW, db)")
+    failing(
+        "dense_backward",
+        variant(db=lambda dZ, X, W: None),
+        "W = np.array([[1.0, -1.0], [0.5, 2.0], [-2.0, 0.0]]): its result[2] (db) is None",
+    )
 
 
 def test_cross_entropy_mistakes():

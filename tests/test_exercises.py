@@ -2,10 +2,11 @@
 feedback, an in-place vandal corrupts nothing, and the reference answer passes its own check."""
 
 import json
+import types
 
 import numpy as np
 import pytest
-from conftest import ROOT, notebook_function, notebook_of
+from conftest import ROOT, notebook_definitions, notebook_function, notebook_of
 
 import course
 from course import grade
@@ -89,3 +90,43 @@ def test_value_exercises_name_a_missing_value(exercise_id):
 def test_every_exercise_is_in_a_notebook():
     for exercise_id in EXERCISES:
         assert notebook_of(exercise_id)
+
+
+def names_in(code: types.CodeType) -> set[str]:
+    """The global names a function's code reads, its nested functions' included."""
+    found = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            found |= names_in(const)
+    return found
+
+
+def exercises_called(exercise_id: str) -> set[str]:
+    """The exercises whose functions the solution calls in its notebook, directly, through the notebook's other
+    functions or as a default argument (e.g. act=relu)."""
+    topic, name = exercise_id.split(".")
+    namespace = notebook_definitions("solutions", notebook_of(exercise_id))
+    names = {e.split(".")[1] for e in FUNCTIONS if e.startswith(f"{topic}.")}
+    found, seen, todo = set(), set(), [namespace[name]]
+    while todo:
+        fn = todo.pop()
+        if fn in seen:
+            continue
+        seen.add(fn)
+        called = [namespace[n] for n in names_in(fn.__code__) if n in namespace]
+        for f in called + list(fn.__defaults__ or ()):
+            if not isinstance(f, types.FunctionType) or f.__globals__ is not namespace or f.__name__ == name:
+                continue
+            if f.__name__ in names:
+                found.add(f"{topic}.{f.__name__}")
+            else:
+                todo.append(f)
+    return found
+
+
+@pytest.mark.parametrize("exercise_id", FUNCTIONS)
+def test_uses_declares_every_earlier_exercise_the_solution_calls(exercise_id):
+    """When an answer fails, the engine names a failing exercise it uses: `uses` must list them all, and only them."""
+    uses = registry.exercise(exercise_id).uses
+    assert set(uses) == exercises_called(exercise_id)
+    assert len(uses) == len(set(uses))

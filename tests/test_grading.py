@@ -1,10 +1,13 @@
 """grade/check/exercises: ids, feedback, and never raising because of a learner's answer."""
 
+import types
+
 import numpy as np
 import pytest
 
 from course import check, exercise, exercises, grade
-from course.grading import notebook, registry
+from course.checks import kit
+from course.grading import limits, notebook, registry
 from course.grading.engine import Mistake, Result
 
 
@@ -13,8 +16,8 @@ def temporary():
     """Register exercises for one test only."""
     added = []
 
-    def add(exercise_id, check, kind="function", points=1.0):
-        registry.register(exercise_id, kind, points)(check)
+    def add(exercise_id, check, kind="function", points=1.0, uses=()):
+        registry.register(exercise_id, kind, points, uses)(check)
         added.append(exercise_id)
 
     yield add
@@ -119,3 +122,70 @@ def test_mistake_feedback_is_reported(temporary):
     temporary("perceptron.always_wrong", check_always_wrong, kind="value")
     result = grade("perceptron.always_wrong", 42)
     assert result.feedback == "✗ perceptron.always_wrong: it is wrong because of X."
+
+
+def doubles_check(answer):
+    if kit.call(answer, 2) != 4:
+        raise Mistake("double(2) should be 4.", "not doubled")
+
+
+def plus_one_check(answer):
+    if kit.call(answer, 2) != 5:
+        raise Mistake("plus_one(2) should be 5.", "not plus one")
+
+
+def double(x):
+    return x * 3  # wrong
+
+
+def plus_one(x):
+    return double(x) + 1  # right, given a right double
+
+
+def in_namespace(namespace, fn):
+    """`fn` as a notebook defines it: its global names are looked up in `namespace`."""
+    namespace[fn.__name__] = types.FunctionType(fn.__code__, namespace, fn.__name__)
+    return namespace[fn.__name__]
+
+
+@pytest.fixture
+def two_exercises(temporary):
+    temporary("perceptron.double", doubles_check)
+    temporary("perceptron.plus_one", plus_one_check, uses=("double",))
+    assert registry.exercise("perceptron.plus_one").uses == ("perceptron.double",)
+
+
+def test_a_failing_answer_whose_earlier_exercise_fails_says_fix_that_first(two_exercises):
+    namespace = {}
+    in_namespace(namespace, double)
+    result = grade("perceptron.plus_one", in_namespace(namespace, plus_one))
+    assert not result.passed and result.mistake == "double fails its own check"
+    assert "your `double` fails its own check: fix it first" in result.feedback
+    namespace["double"] = lambda x: 2 * x  # fixed: plus_one passes
+    assert grade("perceptron.plus_one", namespace["plus_one"]).passed
+    namespace["plus_one"] = in_namespace(namespace, double)  # wrong itself, its use right: its own feedback
+    namespace["double"] = lambda x: 2 * x
+    result = grade("perceptron.plus_one", namespace["plus_one"])
+    assert result.mistake == "not plus one" and "fix it first" not in result.feedback
+
+
+class FailingStandIn(kit.Remote):
+    """The batch grader's stand-in for a learner's function: it has no globals to look the uses up in."""
+
+    __name__ = "plus_one"
+
+    def __call__(self, *args):
+        raise TypeError("runs only through kit.call")
+
+    def run_call(self, args, *, wrap=None, time_limit=limits.TIME_LIMIT, convert=True):
+        return limits.Outcome(status="raised", error="ValueError", message="wrong shapes")
+
+
+def test_a_stand_in_of_the_batch_grader_gets_its_own_feedback(two_exercises):
+    result = grade("perceptron.plus_one", FailingStandIn())
+    assert not result.passed and "plus_one(2) raised ValueError: wrong shapes" in result.feedback
+
+
+def test_uses_must_be_a_tuple_of_names():
+    with pytest.raises(TypeError):
+        registry.register("perceptron.nope", uses="step")

@@ -9,7 +9,8 @@ To add a notebook's exercises:
    and the message that names each; loops over `kit.cases(visible, *draws)`, whose draws make the hidden cases
    from a seeded Generator so that each recognised mistake shows on them too; builds hand-written call texts with
    `kit.label` (so that a hidden case's inputs stay hidden); branches on the kit's typed Mistakes, never on message
-   text; keep the module under ~250 lines;
+   text; declares `uses=(...)`, the earlier exercises whose functions the solution calls, so that a failing answer
+   is told which of them fails its own check; keep the module under ~250 lines;
 3. write the solution cells in `solutions/NN_<name>.ipynb` between `### BEGIN SOLUTION` and `### END SOLUTION`,
    each followed by a `check(<name>)` cell.
 `tests/test_exercises.py` and `tests/test_hidden.py` then find the new exercises by themselves (solution passes,

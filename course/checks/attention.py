@@ -125,7 +125,7 @@ def _mha_case(rng):
     return (X, *(np.round(rng.normal(size=(d, d)) * s, 2) for s in (0.5, 0.5, 1.0, 1.0)), heads)
 
 
-@register("attention.multi_head_attention")
+@register("attention.multi_head_attention", uses=("scaled_dot_product_attention",))
 def check_multi_head_attention(fn):
     for *givens, heads in cases(MHA_CASES, _mha_case):
         args = [_given(g, name) for g, name in zip(givens, MHA_NAMES, strict=True)]

@@ -36,6 +36,28 @@ def finite(out, shown, shape=None, advice=""):
         raise NotFinite(f"{e} {advice}".strip(), "NaN or infinity") from None
 
 
+PLAIN = (
+    "The notebook calls {name} on plain numbers too, e.g. {name}(0.0), where z > 0 is a bool and a float has no "
+    ".astype or .copy: start with z = np.asarray(z, dtype=float), or use np.where, np.maximum."
+)
+
+
+def scalar(rng):
+    """A hidden plain Python number, as the notebook passes some (e.g. relu_grad(0.0))."""
+    return round(float(rng.normal(scale=3.0)), 2)
+
+
+def elementwise(fn, z, name):
+    """(how the call is shown, what `fn(z)` returned); an answer that fails on a plain number is told so."""
+    shown = describe(name, z)
+    try:
+        return shown, call(fn, z, shown=shown)
+    except Raised as e:
+        if isinstance(value_of(z), float) and e.error in ("AttributeError", "TypeError", "IndexError"):
+            raise Mistake(f"{e} {PLAIN.format(name=name)}", "fails on a plain number") from None
+        raise
+
+
 @register("backprop.chain_rule_example")
 def check_chain_rule_example(fn):
     def draw(rng):
@@ -69,9 +91,9 @@ def check_sigmoid(fn):
         2.0,
         Given("numpy:array", [[-1.0, 4.0], [0.25, -6.0]], name="z"),
     )
-    for z in cases(visible, matrix, lambda rng: round(float(rng.normal(scale=3.0)), 2)):
-        shown = describe("sigmoid", z)
-        out = finite(call(fn, z, shown=shown), shown)
+    for z in cases(visible, matrix, scalar):
+        shown, out = elementwise(fn, z, "sigmoid")
+        out = finite(out, shown)
         value = np.asarray(value_of(z))
         hints = [(ref.sigmoid(-value), SIGN + "σ(z) = 1 / (1 + exp(-z)), which grows with z.")]
         hints += [(np.tanh(value), "that is tanh(z); the sigmoid is 1 / (1 + exp(-z)), between 0 and 1.")]
@@ -86,15 +108,17 @@ def check_sigmoid(fn):
         expect(shown, finite(out, shown, advice=SIGMOID_ADVICE), ref.sigmoid(value_of(z)))
 
 
-@register("backprop.sigmoid_grad")
+@register("backprop.sigmoid_grad", uses=("sigmoid",))
 def check_sigmoid_grad(fn):
     visible = (
         Given("numpy:array", [-3.0, -0.5, 0.0, 1.0, 4.0], name="z"),
         Given("numpy:array", [[2.0, -2.0], [0.1, 6.0]], name="z"),
+        0.0,  # the notebook prints sigmoid_grad(0.0), (3.0) and (6.0)
+        3.0,
     )
-    for z in cases(visible, matrix, matrix):
-        shown = describe("sigmoid_grad", z)
-        out = finite(call(fn, z, shown=shown), shown)
+    for z in cases(visible, matrix, matrix, scalar):
+        shown, out = elementwise(fn, z, "sigmoid_grad")
+        out = finite(out, shown)
         z = value_of(z)
         s = ref.sigmoid(z)
         hints = [(s, "that is σ(z) itself; its derivative is σ(z) * (1 - σ(z)).")]
@@ -119,10 +143,9 @@ Z_ACT = Given("numpy:array", [[-2.0, 0.0, 3.0], [1.5, -0.5, 0.0]], name="z")
 
 @register("backprop.relu")
 def check_relu(fn):
-    for z in cases((Z_ACT, -1.5, Given("numpy:array", [0.5, -4.0, 2.0], name="z")), _with_zeros, _with_zeros):
-        shown = describe("relu", z)
+    for z in cases((Z_ACT, -1.5, Given("numpy:array", [0.5, -4.0, 2.0], name="z")), _with_zeros, _with_zeros, scalar):
         try:
-            out = call(fn, z, shown=shown)
+            shown, out = elementwise(fn, z, "relu")
         except Raised as e:
             if e.error == "ValueError":  # max(0, z) or `if z > 0` on an array
                 advice = "Python's max() and `if` compare one number: use np.maximum(0, z)."
@@ -137,10 +160,11 @@ def check_relu(fn):
 
 @register("backprop.relu_grad")
 def check_relu_grad(fn):
-    for z in cases((Z_ACT, Given("numpy:array", [0.5, -4.0, 2.0, 0.0], name="z")), _with_zeros, _with_zeros):
-        shown = describe("relu_grad", z)
-        out = array(call(fn, z, shown=shown), shown)
-        z = value_of(z)
+    visible = (Z_ACT, Given("numpy:array", [0.5, -4.0, 2.0, 0.0], name="z"), 0.0, 3.0)  # the notebook: relu_grad(0.0)
+    for z in cases(visible, _with_zeros, _with_zeros, scalar):
+        shown, out = elementwise(fn, z, "relu_grad")
+        out = array(out, shown)
+        z = np.asarray(value_of(z))
         hints = [((z >= 0).astype(float), "at z = 0 the gradient is 0 here (as in TensorFlow): use z > 0.")]
         hints += [(ref.relu(z), "that is relu(z) itself; its gradient is 1 where z > 0, else 0.")]
         hints += [(np.sign(z), "sign(z) is -1 for negative z, but the gradient is 0 there.")]

@@ -68,7 +68,7 @@ def _padding_hints(layer, args):
     return [(layer(*args, rule=rule), MISTAKES[key]) for rule, key in zip(rules, keys, strict=True)]
 
 
-@register("convolution.conv2d")
+@register("convolution.conv2d", uses=("conv_output_size", "pad"))
 def check_conv2d(fn):
     for image, kernel, stride, padding in cases(CONV2D_CASES, *HIDDEN_CONV2D):
         extra = (stride, padding) if (stride, padding) != (1, "valid") else ()
@@ -103,7 +103,7 @@ def _swapped_channels(x, kernels, bias, stride, padding):
     return conv2d_layer(x, k, bias, stride, padding) if k.shape[2] == x.shape[-1] else None
 
 
-@register("convolution.conv2d_layer")
+@register("convolution.conv2d_layer", uses=("conv_output_size", "pad"))
 def check_conv2d_layer(fn):
     visible = [([LAYER_INPUTS[key] for key in names], stride, padding) for names, stride, padding in LAYER_CASES]
     for values, stride, padding in cases(visible, _layer_case, lambda rng: _layer_case(rng, batch=True)):

@@ -1,8 +1,22 @@
-"""Checks of notebook 02, part 3: the backward pass of a whole MLP and one epoch of mini-batch SGD."""
+"""Checks of notebook 02, part 4: the backward pass of a whole MLP and one epoch of mini-batch SGD."""
 
 import numpy as np
 
-from course.checks.kit import Described, Given, array, call, cases, describe, expect, items, part, value_of
+from course.checks.kit import (
+    Described,
+    Given,
+    Mistake,
+    Raised,
+    array,
+    call,
+    cases,
+    describe,
+    expect,
+    items,
+    part,
+    same,
+    value_of,
+)
 from course.grading.registry import register
 from course.references import backprop as ref
 
@@ -13,21 +27,27 @@ def _params(sizes, rng):
     return [rng.normal(size=s) for s in shapes]
 
 
-def _backward_case(sizes, act, n, seeds):
-    """(dZ, cache, params, derivative) of mlp_backward: the cache is mlp_forward's, computed here and sent as data."""
+def _backward_case(sizes, act, n, seeds, default=False):
+    """(dZ, cache, params, derivative) of mlp_backward: the cache is mlp_forward's, computed here and sent as data.
+
+    With `default`, (dZ, cache, params) of a ReLU network: the notebook's own call, mlp_backward(dZ, cache, params)."""
     params = _params(sizes, np.random.default_rng(seeds[0]))
     X = np.random.default_rng(seeds[1]).normal(size=(n, sizes[0]))
     dZ = np.random.default_rng(seeds[2]).normal(size=(n, sizes[-1])) / n
     cache = ref.mlp_forward(params, X, getattr(ref, act))[1]
     network = " -> ".join(map(str, sizes))
-    return (
+    case = (
         Given("course.checks.inputs:normal", seeds[2], (n, sizes[-1]), 1 / n, name="dZ") if seeds[2] == 2 else dZ,
-        Described(cache, f"the cache of mlp_forward(params, X, {act}) on {n} samples"),
-        Described(params, f"the parameters of a {network} network"),
-        Given(
-            "course.checks.inputs:function", f"course.references.backprop:{act}_grad", name=f"the derivative {act}_grad"
+        Described(
+            cache,
+            f"the cache of mlp_forward(params, X{'' if default else f', {act}'}) on {n} sample{'s' if n > 1 else ''}",
         ),
+        Described(params, f"the parameters of a {network} network"),
     )
+    if default:
+        return case
+    derivative = f"course.references.backprop:{act}_grad"
+    return (*case, Given("course.checks.inputs:function", derivative, name=f"the derivative {act}_grad"))
 
 
 def _hidden_backward(rng, equal_widths):
@@ -35,17 +55,24 @@ def _hidden_backward(rng, equal_widths):
     d = int(rng.integers(2, 5))
     sizes = [d] * int(rng.integers(3, 5)) if equal_widths else [int(v) for v in rng.integers(2, 6, size=3)]
     act = "sigmoid" if equal_widths else "relu"
-    return _backward_case(sizes, act, int(rng.integers(3, 7)), [int(v) for v in rng.integers(3, 2**31, size=3)])
+    seeds = [int(v) for v in rng.integers(3, 2**31, size=3)]
+    return _backward_case(sizes, act, int(rng.integers(3, 7)), seeds, default=not equal_widths)
 
 
 def _names(n_layers):
     return [f"d{p}{i}" for i in range(1, n_layers + 1) for p in ("W", "b")]
 
 
-BACKWARD_CASES = [  # (layer sizes, act, n samples): equal widths so that mixing up layers shows in values
-    ([3, 3, 3, 3], "sigmoid", 4),
-    ([3, 4, 2], "relu", 5),
+BACKWARD_CASES = [  # (layer sizes, act, n samples, default act_grad): equal widths so that mixing up layers shows
+    ([3, 3, 3, 3], "sigmoid", 4, False),
+    ([3, 4, 2], "relu", 5, False),
+    ([2, 2, 1], "relu", 1, True),  # the notebook's tiny network: one sample, the default act_grad=relu_grad
 ]
+ORDER = "layer l's gradients go where its parameters are, dW at [2*l] and db at [2*l + 1] (0-based)"
+FLAT_REVERSED = "reversing a list of (dW, db) pairs swaps each pair: dW of layer l belongs at [2*l], db at [2*l + 1]."
+NO_DEFAULT = (
+    "keep the default of the signature, act_grad=relu_grad: the notebook calls mlp_backward(dZ, cache, params)."
+)
 
 
 def _variant(fn, *args, **wrong):
@@ -56,22 +83,30 @@ def _variant(fn, *args, **wrong):
         return None
 
 
-@register("backprop.mlp_backward")
+@register("backprop.mlp_backward", uses=("relu_grad", "dense_backward"))
 def check_mlp_backward(fn):
-    visible = [_backward_case(sizes, act, n, (0, 1, 2)) for sizes, act, n in BACKWARD_CASES]
+    visible = [_backward_case(sizes, act, n, (0, 1, 2), default) for sizes, act, n, default in BACKWARD_CASES]
     hidden = [lambda rng: _hidden_backward(rng, True), lambda rng: _hidden_backward(rng, False)]
-    for dZ, cache, params, derivative in cases(visible, *hidden):
-        shown = describe("mlp_backward", dZ, cache, params, derivative)
-        sizes = [w.shape[0] for w in value_of(params)[::2]]
+    for case in cases(visible, *hidden):
+        shown = describe("mlp_backward", *case)
+        sizes = [w.shape[0] for w in value_of(case[2])[::2]]
         names = _names(len(sizes))
-        grads = items(
-            call(fn, dZ, cache, params, derivative, shown=shown),
-            shown,
-            len(names),
-            f"of the {len(names)} gradients [{', '.join(names)}]",
-        )
-        args = (value_of(dZ), value_of(cache), value_of(params), derivative.value)
+        try:
+            out = call(fn, *case, shown=shown)
+        except Raised as e:
+            if e.error == "TypeError" and len(case) == 3:
+                raise Mistake(f"{e} {NO_DEFAULT}", "no default act_grad") from None
+            raise
+        grads = items(out, shown, len(names), f"of the {len(names)} gradients [{', '.join(names)}]")
+        derivative = case[3].value if len(case) == 4 else ref.relu_grad
+        args = (value_of(case[0]), value_of(case[1]), value_of(case[2]), derivative)
         expected = ref.mlp_backward(*args)
+        flat = _variant(ref.mlp_backward, *args, flat_reversed=True)
+        if all(same(g, f) for g, f in zip(grads, flat, strict=True)):
+            raise Mistake(
+                f"{shown} returned [{', '.join(names[i ^ 1] for i in range(len(names)))}]: {FLAT_REVERSED}",
+                "reversed flat list",
+            )
         variants = [
             (
                 _variant(ref.mlp_backward, *args, skip_act_grad=True),
@@ -88,7 +123,7 @@ def check_mlp_backward(fn):
             ),
             (
                 _variant(ref.mlp_backward, *args, pairs_reversed=True),
-                "return the gradients in the order of params, first layer first: [dW1, db1, dW2, db2, ...].",
+                f"return the gradients in the order of params, first layer first: {ORDER}.",
             ),
         ]
         for i, (name, e) in enumerate(zip(names, expected, strict=True)):
@@ -115,9 +150,23 @@ def _epoch_case(rng):
     return params, X, y, float(rng.choice([0.1, 0.5])), batch_size, int(rng.integers(0, 2**31))
 
 
-@register("backprop.train_epoch")
+@register(
+    "backprop.train_epoch",
+    uses=(
+        "sgd_step",
+        "relu",
+        "relu_grad",
+        "softmax",
+        "cross_entropy",
+        "softmax_cross_entropy_grad",
+        "mlp_forward",
+        "mlp_backward",
+    ),
+)
 def check_train_epoch(fn):
-    params = Described(ref.init_mlp([2, 3, 2], np.random.default_rng(0)), "init_mlp([2, 3, 2], rng 0)")
+    params = Described(
+        ref.init_mlp([2, 3, 2], np.random.default_rng(0)), "init_mlp([2, 3, 2], np.random.default_rng(0))"
+    )
     visible = [(params, X_SIX, Y_SIX, lr, batch_size, seed) for lr, batch_size, seed in EPOCH_CASES]
     for params, X, y, lr, batch_size, seed in cases(visible, _epoch_case, _epoch_case):
         rng = Given("numpy.random:default_rng", seed, name="rng")

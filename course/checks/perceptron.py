@@ -109,7 +109,7 @@ def check_step(fn):
         expect(shown, out, ref.step(z), hints)
 
 
-@register("perceptron.perceptron_predict")
+@register("perceptron.perceptron_predict", uses=("step",))
 def check_predict(fn):
     visible = [
         (X_AND, np.array([1.0, 1.0]), -1.5),  # AND
@@ -134,7 +134,7 @@ def check_predict(fn):
         expect(shown, out, ref.perceptron_predict(X, w, b), hints)
 
 
-@register("perceptron.perceptron_update")
+@register("perceptron.perceptron_update", uses=("step",))
 def check_update(fn):
     visible = [  # (w, b, x, y, lr): a missed positive, a correct sample, a false positive
         (np.array([0.0, 0.0]), 0.0, np.array([1.0, 1.0]), 1, 0.1),
@@ -166,7 +166,7 @@ def check_update(fn):
             raise Mistake(f"{message}: {hint}" if hint else message + ".", hint)
 
 
-@register("perceptron.train_perceptron")
+@register("perceptron.train_perceptron", uses=("step", "perceptron_update"))
 def check_train(fn):
     for X, y, lr, epochs in cases(((X_AND, Y_AND, 0.1, 10), (X_AND, Y_XOR, 0.5, 6)), _separable_case, _train_case):
         data = "AND" if y is Y_AND else "XOR"

@@ -69,7 +69,7 @@ def check_rnn_cell_forward(fn):
         expect(shown, out, expected, ref.cell_variants(*values))
 
 
-@register("rnn.rnn_forward")
+@register("rnn.rnn_forward", uses=("rnn_cell_forward",))
 def check_rnn_forward(fn):
     for case in cases(FORWARD_CASES, lambda rng: _forward_case(rng, True), lambda rng: _forward_case(rng, False)):
         args = _named(case, FORWARD_NAMES)

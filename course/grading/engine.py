@@ -4,6 +4,12 @@ The checks (course/checks) raise a `Mistake` whose message is the feedback. In-n
 (course/grading/notebook.py) prints that feedback to an honest learner; marks come from the batch grader
 (`python -m course grade`), which calls this same `grade` with stand-ins for the learner's functions. A real Ctrl-C
 (Jupyter's interrupt) still stops a check.
+
+An exercise whose answer calls the functions of earlier exercises declares them (`register(..., uses=...)`). When its
+check fails, `grade` looks those functions up among the answer's globals (the learner's notebook) and grades each with
+its own check, its own uses first: the first that fails is named ("your `mlp_backward` fails its own check: fix it
+first"), since the answer cannot pass before it does. A function skipped with `course.reference` counts as right. The
+batch grader's stand-ins have no globals: there each exercise is graded on its own, with its own feedback.
 """
 
 from __future__ import annotations
@@ -89,6 +95,51 @@ def is_reference(answer) -> bool:
     return type(answer).__name__ == "function" and "__course_reference__" in answer.__dict__
 
 
+def _uses(spec: registry.Exercise, answer) -> list[tuple[str, object]]:
+    """(exercise id, the learner's function) for each exercise the answer uses, found among its globals."""
+    names = getattr(answer, "__globals__", None) if type(answer).__name__ == "function" else None
+    if not isinstance(names, dict):  # a stand-in of the batch grader, a partial, a callable object
+        return []
+    found = [(used, names.get(used.split(".")[1])) for used in spec.uses]
+    return [(used, fn) for used, fn in found if type(fn).__name__ == "function" and not is_reference(fn)]
+
+
+def _passes(exercise_id: str, answer, seed: int | None) -> bool:
+    """Whether `answer` passes the check of `exercise_id` (nothing recorded, nothing printed kept)."""
+    try:
+        with cases.seeded(exercise_id, seed):
+            registry.find(exercise_id).check(answer)
+    except Exception:  # a Mistake, or a check that tripped over the answer; a real Ctrl-C still stops it
+        return False
+    finally:
+        PRINTED.clear()
+    return True
+
+
+def failing_use(exercise_id: str, answer, seed: int | None = None, _seen: set | None = None) -> str | None:
+    """The id of the first exercise used by `answer` whose function (in the answer's globals) fails its own check.
+
+    Each used exercise's own uses are graded before it, so the earliest cause is named; None if all pass.
+    """
+    seen = set() if _seen is None else _seen
+    spec = registry.find(exercise_id)
+    for used, fn in _uses(spec, answer) if spec is not None else []:
+        if used in seen:
+            continue
+        seen.add(used)
+        deeper = failing_use(used, fn, seed, seen)
+        if deeper is not None:
+            return deeper
+        if not _passes(used, fn, seed):
+            return used
+    return None
+
+
+def _raises_not_implemented(answer) -> bool:
+    """Whether the answer's own code raises NotImplementedError (the learner's stub), not a function it calls."""
+    return "NotImplementedError" in getattr(getattr(answer, "__code__", None), "co_names", ("NotImplementedError",))
+
+
 def grade(exercise_id: str, answer: object, *, seed: int | None = None) -> Result:
     """Grade `answer` for `exercise_id`; never raises because of the answer.
 
@@ -119,16 +170,29 @@ def grade(exercise_id: str, answer: object, *, seed: int | None = None) -> Resul
         with cases.seeded(exercise_id, seed):
             spec.check(answer)
     except NotImplementedYet:
+        if not _raises_not_implemented(answer) and (used := failing_use(exercise_id, answer, seed)):
+            return failed(*_fix_first(spec, used))
         return failed(
             "not implemented yet: write your code in place of `raise NotImplementedError()` and run the cell. "
             f"To skip this exercise (no points), run `{skip_line(exercise_id)}`."
         )
     except Mistake as e:
         printed = "".join(PRINTED)
-        return failed(str(e), e.hint)
+        used = failing_use(exercise_id, answer, seed)
+        return failed(*_fix_first(spec, used)) if used else failed(str(e), e.hint)
     except Exception as e:  # a check tripped over an answer we did not foresee
         return failed(f"could not check this answer ({type(e).__name__}: {text.cap(str(e), 100)}).")
     finally:
         printed = printed or "".join(PRINTED)
         PRINTED.clear()
     return Result(exercise_id, True, spec.points, spec.points, f"✓ {exercise_id}: all tests passed.", None, printed)
+
+
+def _fix_first(spec: registry.Exercise, used: str) -> tuple[str, str]:
+    """The feedback and the mistake of an answer whose earlier exercise `used` fails its own check."""
+    name = used.split(".")[1]
+    return (
+        f"your `{name}` fails its own check: fix it first. {spec.name} calls it, so it cannot pass before "
+        f"{name} does; check({name}) says what is wrong.",
+        f"{name} fails its own check",
+    )

@@ -13,12 +13,17 @@ NOTEBOOK_TOPICS = {f"{i:02d}": t for i, t in enumerate(TOPICS, start=1)}
 
 @dataclass(frozen=True)
 class Exercise:
-    """One graded exercise: its id, its check, whether the answer is a function or a value, and its points."""
+    """One graded exercise: its id, its check, whether the answer is a function or a value, and its points.
+
+    `uses` holds the ids of earlier exercises whose functions the answer calls in its notebook, directly or through
+    the notebook's other helpers: when its check fails, the engine grades those first (course.grading.engine).
+    """
 
     id: str
     check: Callable[[object], None]
     kind: str  # "function" or "value"
     points: float
+    uses: tuple[str, ...] = ()
 
     @property
     def topic(self) -> str:
@@ -37,14 +42,21 @@ class Exercise:
 _exercises: dict[str, Exercise] = {}
 
 
-def register(exercise_id: str, kind: str = "function", points: float = 1.0):
-    """Decorator: register `check(answer)` as the check of `exercise_id`; it raises Mistake when the answer is wrong."""
+def register(exercise_id: str, kind: str = "function", points: float = 1.0, uses: tuple[str, ...] = ()):
+    """Decorator: register `check(answer)` as the check of `exercise_id`; it raises Mistake when the answer is wrong.
+
+    `uses` names the exercises of the same notebook whose functions the answer calls (e.g. train_epoch uses
+    mlp_backward), in course order: "mlp_backward" or "backprop.mlp_backward".
+    """
     topic = exercise_id.split(".")[0]
     if topic not in TOPICS or exercise_id.count(".") != 1:
         raise ValueError(f"exercise id must be '<topic>.<name>' with a topic in {TOPICS}")
+    if isinstance(uses, str):
+        raise TypeError("uses is a tuple of exercise names, e.g. uses=('step',)")
+    used = tuple(u if "." in u else f"{topic}.{u}" for u in uses)
 
     def add(check):
-        _exercises[exercise_id] = Exercise(exercise_id, check, kind, points)
+        _exercises[exercise_id] = Exercise(exercise_id, check, kind, points, used)
         return check
 
     return add

@@ -65,6 +65,19 @@ HINTS = {
         "over the samples (axis 0) and nothing is divided by n.",
         "`return dZ @ W.T, X.T @ dZ, dZ.sum(axis=0)`.",
     ),
+    "softmax_cross_entropy_grad": (
+        "The derivation gives (P - Y) / n: the probabilities minus the one-hot labels, divided by the number of "
+        "samples n = len(y), since the loss is a mean (not by the number of classes k). Y is 1 only at [i, y_i], so "
+        "P - Y differs from P only at those entries: start from a copy of P, so that P itself stays unchanged.",
+        "`dZ = P.copy()`, then `dZ[np.arange(len(y)), y] -= 1` and `return dZ / len(y)`.",
+    ),
+    "mlp_forward": (
+        "Step through params two at a time: layer l uses W = params[2*l] and b = params[2*l + 1]. Keep each layer's "
+        "input A (X for the first layer) with its pre-activation Z as the pair (A, Z) in the cache; the next layer's "
+        "input is act(Z), except after the last layer, whose Z are the logits, with no activation.",
+        "`A, cache = X, []`; `for i in range(0, len(params), 2):` `Z = dense_forward(A, params[i], params[i + 1])`, "
+        "`cache.append((A, Z))` and `A = act(Z) if i + 2 < len(params) else Z`; then `return A, cache`.",
+    ),
     "mlp_backward": (
         "Walk the layers from the last to the first: cache[l] is (A, Z) of layer l, its weights params[2*l], its bias "
         "params[2*l + 1]. dense_backward gives dA, dW and db; to step down to layer l - 1, multiply dA element-wise by "

@@ -58,16 +58,30 @@ def sgd_step(params, grads, lr):
     return [p - lr * g for p, g in zip(params, grads, strict=True)]
 
 
-# Notebook 02, exercises 12 and 13: the backward pass of the whole network and one epoch of mini-batch SGD.
+# Notebook 02, exercises 11 to 15: the network's forward pass, its loss gradient, its backward pass and training.
 
 
-def mlp_forward(params, X, act=relu):
-    """The logits of the MLP on X, and each layer's (input, pre-activation), as notebook 02 defines it."""
+def softmax_cross_entropy_grad(P, y):
+    """(P - Y) / n, Y the one-hot labels: the gradient of the mean cross-entropy with respect to the logits."""
+    dZ = np.array(P, dtype=float)  # a copy: P stays as it is
+    dZ[np.arange(len(y)), y] -= 1
+    return dZ / len(y)
+
+
+def mlp_forward(params, X, act=relu, *, act_on_logits=False, cache_of="input", pair="AZ"):
+    """The logits of the MLP on X, and each layer's (input, pre-activation), as notebook 02 defines it.
+
+    The keyword switches give typical wrong variants: an activation on the logits too, a cache of each layer's
+    output instead of its input (`cache_of="output"`), pairs in the order (Z, A) (`pair="ZA"`).
+    """
     A, cache = X, []
     for i in range(0, len(params), 2):
         Z = A @ params[i] + params[i + 1]
-        cache.append((A, Z))
-        A = act(Z) if i + 2 < len(params) else Z
+        last = i + 2 == len(params)
+        out = act(Z) if act_on_logits or not last else Z
+        entry = (A if cache_of == "input" else out, Z)
+        cache.append(entry if pair == "AZ" else entry[::-1])
+        A = out
     return A, cache
 
 
@@ -81,8 +95,10 @@ def mlp_backward(
     same_layer_z=False,
     grad_of_a=False,
     pairs_reversed=False,
+    flat_reversed=False,
 ):
-    """Gradients [dW1, db1, ...] of the MLP from dZ = dLoss/dlogits; the keyword flags give typical wrong variants."""
+    """Gradients [dW1, db1, ...] of the MLP from dZ = dLoss/dlogits; the keyword flags give typical wrong variants:
+    `pairs_reversed` the last layer's pair first, `flat_reversed` [db1, dW1, ...] (a reversed list of (dW, db))."""
     grads = [None] * len(params)
     for layer in reversed(range(len(cache))):
         A = cache[layer][0]
@@ -96,6 +112,8 @@ def mlp_backward(
                 dZ = dA * act_grad(cache[layer if same_layer_z else layer - 1][1])
     if pairs_reversed:
         grads = [g for i in reversed(range(0, len(grads), 2)) for g in grads[i : i + 2]]
+    if flat_reversed:  # the pairs appended last layer first as (dW, db), then the whole list reversed
+        grads = [g for i in reversed(range(0, len(grads), 2)) for g in grads[i : i + 2]][::-1]
     return grads
 
 
@@ -103,9 +121,7 @@ def mlp_loss_and_grads(params, X, y, act=relu, act_grad=relu_grad):
     """Mean cross-entropy of the MLP on (X, y) and its gradients, as notebook 02 assembles them."""
     logits, cache = mlp_forward(params, X, act)
     P = softmax(logits)
-    dZ = P.copy()
-    dZ[np.arange(len(y)), y] -= 1
-    return cross_entropy(P, y), mlp_backward(dZ / len(y), cache, params, act_grad)
+    return cross_entropy(P, y), mlp_backward(softmax_cross_entropy_grad(P, y), cache, params, act_grad)
 
 
 def init_mlp(sizes, rng, std=lambda d: np.sqrt(2 / d)):
