@@ -107,6 +107,23 @@ def test_summary_counts_recognised_mistakes():
     assert "| backprop.softmax | 1 / 3 | summed over the wrong axis: 2 |" in text and "- x.txt" in text
 
 
+def test_a_failed_exercise_names_the_failed_exercise_it_uses_as_check_does():
+    from course.grader.submission import Row, _fix_first
+
+    def row(name, score, feedback="✗ its own mistake"):
+        return Row("a", "02_backprop.ipynb", f"backprop.{name}", score, 1.0, feedback, "own")
+
+    rows = [row("dense_backward", 1.0, "✓"), row("mlp_backward", 0.0), row("train_epoch", 0.0)]
+    fixed = _fix_first(rows, skipped=set())
+    assert fixed[1].feedback == "✗ its own mistake"  # mlp_backward's own uses passed: its own feedback stays
+    assert fixed[2].feedback.startswith("✗ backprop.train_epoch: your `mlp_backward` fails its own check: fix it")
+    assert fixed[2].mistake == "mlp_backward fails its own check"
+    rows = [row("dense_backward", 0.0), row("mlp_backward", 0.0), row("train_epoch", 0.0)]
+    assert "your `dense_backward` fails" in _fix_first(rows, skipped=set())[2].feedback  # the earliest cause
+    rows = [row("mlp_backward", 0.0, "✗ the course's reference"), row("train_epoch", 0.0)]
+    assert _fix_first(rows, skipped={"backprop.mlp_backward"})[1].feedback == "✗ its own mistake"  # skipped: runs right
+
+
 def test_cli_reports_a_grader_that_cannot_run(tmp_path, capsys):
     from course.__main__ import main
 

@@ -75,9 +75,14 @@ def _grade(exercise_id: str, answer, seed: int | None) -> engine.Result:
     return engine.grade(exercise_id, answer)
 
 
+def _kind(found) -> str | None:
+    """What the kernel's inventory says a name holds: "function", "value", "reference", or None."""
+    return found.get("kind") if isinstance(found, dict) else None
+
+
 def _grade_one(kernel: Kernel, exercise_id: str, found: dict, seed: int | None):
     name = exercise_id.split(".")[1]
-    kind = found.get("kind") if isinstance(found, dict) else None
+    kind = _kind(found)
     if kind == "reference":
         return engine.grade(exercise_id, _reference_stand_in(exercise_id))
     if kind not in ("function", "value"):
@@ -152,4 +157,19 @@ def grade_notebook(
                 )
         notes += [n for n in kernel.notes if n not in notes]
         complete = kernel.complete
-    return Graded(learner, notebook, rows, notes, complete)
+    skipped = {e for e in ids if _kind(inventory.get(e.split(".")[1])) == "reference"}
+    return Graded(learner, notebook, _fix_first(rows, skipped), notes, complete)
+
+
+def _fix_first(rows: list[Row], skipped: set[str]) -> list[Row]:
+    """Rows where a failed exercise's feedback names the earlier exercise it uses that failed too, as `check` does.
+
+    An exercise skipped with course.reference scores nothing but runs right: it is not named.
+    """
+    failed = {r.exercise for r in rows if r.score < r.max_score} - skipped
+    for row in rows:
+        used = engine.first_failed_use(row.exercise, failed) if row.exercise in failed else None
+        if used is not None:
+            message, row.mistake = engine.fix_first(registry.exercise(row.exercise), used)
+            row.feedback = f"✗ {row.exercise}: {message}"
+    return rows

@@ -9,7 +9,8 @@ An exercise whose answer calls the functions of earlier exercises declares them 
 check fails, `grade` looks those functions up among the answer's globals (the learner's notebook) and grades each with
 its own check, its own uses first: the first that fails is named ("your `mlp_backward` fails its own check: fix it
 first"), since the answer cannot pass before it does. A function skipped with `course.reference` counts as right. The
-batch grader's stand-ins have no globals: there each exercise is graded on its own, with its own feedback.
+batch grader's stand-ins have no globals: it grades every exercise, then gives a failed one whose used exercise
+failed too the same feedback (`first_failed_use`).
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ def grade(exercise_id: str, answer: object, *, seed: int | None = None) -> Resul
             spec.check(answer)
     except NotImplementedYet:
         if not _raises_not_implemented(answer) and (used := failing_use(exercise_id, answer, seed)):
-            return failed(*_fix_first(spec, used))
+            return failed(*fix_first(spec, used))
         return failed(
             "not implemented yet: write your code in place of `raise NotImplementedError()` and run the cell. "
             f"To skip this exercise (no points), run `{skip_line(exercise_id)}`."
@@ -179,7 +180,7 @@ def grade(exercise_id: str, answer: object, *, seed: int | None = None) -> Resul
     except Mistake as e:
         printed = "".join(PRINTED)
         used = failing_use(exercise_id, answer, seed)
-        return failed(*_fix_first(spec, used)) if used else failed(str(e), e.hint)
+        return failed(*fix_first(spec, used)) if used else failed(str(e), e.hint)
     except Exception as e:  # a check tripped over an answer we did not foresee
         return failed(f"could not check this answer ({type(e).__name__}: {text.cap(str(e), 100)}).")
     finally:
@@ -188,7 +189,7 @@ def grade(exercise_id: str, answer: object, *, seed: int | None = None) -> Resul
     return Result(exercise_id, True, spec.points, spec.points, f"✓ {exercise_id}: all tests passed.", None, printed)
 
 
-def _fix_first(spec: registry.Exercise, used: str) -> tuple[str, str]:
+def fix_first(spec: registry.Exercise, used: str) -> tuple[str, str]:
     """The feedback and the mistake of an answer whose earlier exercise `used` fails its own check."""
     name = used.split(".")[1]
     return (
@@ -196,3 +197,21 @@ def _fix_first(spec: registry.Exercise, used: str) -> tuple[str, str]:
         f"{name} does; check({name}) says what is wrong.",
         f"{name} fails its own check",
     )
+
+
+def first_failed_use(exercise_id: str, failed: set[str], _seen: set | None = None) -> str | None:
+    """The first exercise in `failed` that `exercise_id` uses, directly or through its uses (theirs first).
+
+    The batch grader's counterpart of `failing_use`: there every exercise has been graded already.
+    """
+    seen = set() if _seen is None else _seen
+    for used in registry.exercise(exercise_id).uses:
+        if used in seen:
+            continue
+        seen.add(used)
+        deeper = first_failed_use(used, failed, seen)
+        if deeper is not None:
+            return deeper
+        if used in failed:
+            return used
+    return None
