@@ -171,14 +171,14 @@ def test_multi_head_attention_mistakes():
     failing(exercise, mask_ignored, "mask is ignored")
 
 
-def block_with(causal=True, residual=True, norm="pre", ffn=True, key_dim=None, d_ff=None):
+def block_with(causal=True, residual=True, norm="pre", ffn=True, key_dim=None, d_ff=None, length=None):
     """A learner's transformer block, written out with the functional API, with one mistake switched on."""
 
     def transformer_block(d_model, heads, d_ff_arg):
         import keras
 
         layers = keras.layers
-        x = keras.Input((None, d_model))
+        x = keras.Input((length, d_model))
         h = layers.LayerNormalization()(x) if norm in ("pre", "attention only") else x
         h = layers.MultiHeadAttention(heads, key_dim or d_model // heads)(h, h, use_causal_mask=causal)
         x1 = layers.Add()([x, h]) if residual else h
@@ -206,6 +206,7 @@ def block_with(causal=True, residual=True, norm="pre", ffn=True, key_dim=None, d
         ({"key_dim": 16}, "key_dim is d_model // heads"),
         ({"norm": "none"}, "LayerNormalization layers are missing"),
         ({"norm": "attention only"}, "one LayerNormalization is missing"),
+        ({"length": 6}, "takes any length"),  # the check's own length: the GPT feeds windows of 100
     ],
 )
 def test_transformer_block_mistakes(switch, phrase):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from course.checks.cnn import model_of
-from course.checks.kit import Described, Mistake, WrongShape, WrongType, array, call
+from course.checks.kit import Described, Mistake, Raised, WrongShape, WrongType, array, call
 from course.grading.registry import register
 from course.references import attention as ref
 
@@ -42,6 +42,7 @@ def check_transformer_block(fn):
         out = run_block(block, shown, X)
         if out.shape != X.shape:
             raise WrongShape(f"{shown} maps a batch of shape {X.shape} to {out.shape}; it must keep the shape.")
+        _check_any_length(block, shown, rng.normal(size=(1, 100, d_model)).astype("float32"))
         later = X.copy()
         later[:, 3:] = rng.normal(size=(2, 3, d_model))
         changed = np.abs(run_block(block, shown, later)[:, :3] - out[:, :3]).max()
@@ -69,6 +70,20 @@ def check_transformer_block(fn):
                 f"by {drift:.0%}. Add the residual connections x = x + attention(...) and x = x + FFN(...).",
                 "no residual",
             )
+
+
+def _check_any_length(block, shown, X):
+    """The block on one window of 100 positions, as the notebook calls it and feeds it the GPT's windows."""
+    try:
+        out = run_block(block, shown, X)
+    except Raised as e:
+        raise Mistake(
+            f"{e} Build the block on keras.Input((None, d_model)) so that it takes any length: the GPT below feeds "
+            "it windows of 100 characters.",
+            "a fixed sequence length",
+        ) from None
+    if out.shape != X.shape:
+        raise WrongShape(f"{shown} maps a batch of shape {X.shape} to {out.shape}; it must keep the shape.")
 
 
 def _expect_parameters(shown, count, d_model, heads, d_ff):
