@@ -171,14 +171,14 @@ def test_multi_head_attention_mistakes():
     failing(exercise, mask_ignored, "mask is ignored")
 
 
-def block_with(causal=True, residual=True, norm="pre", ffn=True, key_dim=None, d_ff=None):
+def block_with(causal=True, residual=True, norm="pre", ffn=True, key_dim=None, d_ff=None, length=None):
     """A learner's transformer block, written out with the functional API, with one mistake switched on."""
 
     def transformer_block(d_model, heads, d_ff_arg):
         import keras
 
         layers = keras.layers
-        x = keras.Input((None, d_model))
+        x = keras.Input((length, d_model))
         h = layers.LayerNormalization()(x) if norm in ("pre", "attention only") else x
         h = layers.MultiHeadAttention(heads, key_dim or d_model // heads)(h, h, use_causal_mask=causal)
         x1 = layers.Add()([x, h]) if residual else h
@@ -206,6 +206,7 @@ def block_with(causal=True, residual=True, norm="pre", ffn=True, key_dim=None, d
         ({"key_dim": 16}, "key_dim is d_model // heads"),
         ({"norm": "none"}, "LayerNormalization layers are missing"),
         ({"norm": "attention only"}, "one LayerNormalization is missing"),
+        ({"length": 6}, "takes any length"),  # the check's own length: the GPT feeds windows of 100
     ],
 )
 def test_transformer_block_mistakes(switch, phrase):
@@ -230,7 +231,7 @@ def test_trained_model_is_scored_on_the_validation_text():
     )
     result = failing("attention.trained_model", probabilities, "2.0 or less is needed")
     assert result.feedback == grade("attention.trained_model", unigram).feedback
-    failing("attention.trained_model", "a model", "expected the Keras model")
+    failing("attention.trained_model", "a model", "expected a Keras model")
     short = keras.Sequential([keras.Input((64,), dtype="int32"), keras.layers.Embedding(65, 65)])
     failing("attention.trained_model", short, "expected windows of ids, (None, 100)")
 
@@ -247,7 +248,9 @@ def test_a_block_loaded_as_the_grader_loads_it_stays_causal_and_passes(tmp_path)
     assert grade("attention.transformer_block", loaded).passed
 
 
-def test_a_block_written_as_a_layer_subclass_passes_in_the_notebook():
+def test_a_block_written_as_a_layer_subclass_is_named():
+    """The notebook later finds the block among the GPT's layers as a keras.Model and reads its layers: a Layer
+    subclass (keras.io's TransformerBlock) would pass the block's tests and crash there."""
     import keras
 
     class Block(keras.layers.Layer):
@@ -262,4 +265,14 @@ def test_a_block_written_as_a_layer_subclass_passes_in_the_notebook():
             x = x + self.attention(h, h, use_causal_mask=True)
             return x + self.out(self.hidden(self.norm2(x)))
 
-    assert grade("attention.transformer_block", Block).passed
+    failing("attention.transformer_block", Block, "a Keras layer but not a keras.Model", "keras.Model(x, ...)")
+
+
+def test_a_positional_encoding_built_with_tensorflow_is_named():
+    """Right values as a tf.Tensor pass the value checks; the GPT then calls .astype("float32") on it."""
+    import tensorflow as tf
+
+    def with_tf(T, d):
+        return tf.constant(ref.positional_encoding(T, d))
+
+    failing("attention.positional_encoding", with_tf, "not a NumPy array", '.astype("float32")')

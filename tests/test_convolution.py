@@ -209,3 +209,22 @@ def test_wrong_types_never_crash_a_check():
         for answer in (lambda *a: None, lambda *a: "text", lambda *a: np.full((2, 2), np.nan), lambda *a: 1 / 0):
             result = grade(f"convolution.{name}", answer)
             assert not result.passed and "could not check" not in result.feedback, result.feedback
+
+
+def test_conv2d_that_assumes_a_contiguous_image_is_named():
+    """Strides computed from the shape fit a fresh array but not the float32 channel slices the notebook passes later."""
+    from numpy.lib.stride_tricks import as_strided
+
+    from course.references.convolution import same_padding
+
+    def contiguous_only(image, kernel, stride=1, padding="valid"):
+        image, kernel = np.asarray(image), np.asarray(kernel, dtype=float)
+        k = kernel.shape[0]
+        if padding == "same":
+            image = np.pad(image, [same_padding(image.shape[0], k, stride), same_padding(image.shape[1], k, stride)])
+        (H, W), size = image.shape, image.itemsize
+        shape = ((H - k) // stride + 1, (W - k) // stride + 1, k, k)
+        windows = as_strided(image, shape, (stride * W * size, stride * size, W * size, size))
+        return np.einsum("ijmn,mn->ij", windows, kernel)
+
+    failing("convolution.conv2d", contiguous_only, "float32 channel slices", "contiguous array")

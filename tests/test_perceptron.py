@@ -75,3 +75,28 @@ def test_accuracy_mistakes():
     failing(
         "perceptron.accuracy", lambda a, b: int(np.sum(np.asarray(a) == np.asarray(b)) // len(a)), "expected a float"
     )
+
+
+def test_answers_that_pass_small_cases_but_break_the_notebook_later_are_named():
+    def rows_only(z):  # a loop over rows: fine on 2-D, fails on the 1-D array that the plot of step passes
+        if np.ndim(z) == 0:
+            return int(z > 0)
+        return np.array([[int(v > 0) for v in row] for row in z])
+
+    def batch_of_one(w, b, x, y, lr):  # the error as an array of shape (1,): the bias becomes one too
+        error = y - ref.perceptron_predict(x[None], w, b)
+        return w + lr * error * x, b + lr * error
+
+    def bias_array(X, y, lr, epochs):  # b = np.zeros(1): f"{b:.2f}" in the notebook fails on it
+        w, b, mistakes = np.zeros(X.shape[1]), np.zeros(1), []
+        for _ in range(epochs):
+            wrong = 0
+            for x_i, y_i in zip(X, y, strict=True):
+                wrong += int(ref.step(x_i @ w + b)[0] != y_i)
+                w, b = ref.perceptron_update(w, b, x_i, y_i, lr)
+            mistakes.append(wrong)
+        return w, b, mistakes
+
+    failing("perceptron.step", rows_only, "z may have any shape", "1-D in the plot below")
+    failing("perceptron.perceptron_update", batch_of_one, "a bias of shape (1,)", 'f"{b:.2f}"')
+    failing("perceptron.train_perceptron", bias_array, "returned b of shape (1,)", 'f"{b:.2f}"')

@@ -201,3 +201,31 @@ def test_make_windows_mistakes():
     failing(exercise, lambda s, w: windows(s, w, shift=1, drop_last=True), "off by one")
     failing(exercise, lambda s, w: windows(s, w, drop_last=True), "last window is dropped")
     failing(exercise, lambda s, w: windows(s, w, shift=-1), "inside its own window")
+
+
+def test_answers_that_break_the_notebook_later_are_named():
+    def squeezed(X, h0, Wx, Wh, b):  # fine for n, T >= 2; the gradient experiments run one sequence from T = 1
+        h, states = h0, []
+        for t in range(X.shape[1]):
+            h = ref.rnn_cell_forward(X[:, t], h, Wx, Wh, b)
+            states.append(h)
+        return np.stack(states, axis=1).squeeze()
+
+    def float32_probabilities(logits, temperature, rng):  # p rounded in float32, then handed over as a list
+        z = np.asarray(logits) / temperature
+        p = np.exp(z - z.max())
+        return int(rng.choice(len(p), p=(p / p.sum()).tolist()))
+
+    def multinomial(logits, temperature, rng):
+        z = np.asarray(logits) / temperature
+        p = np.exp(z - z.max())
+        return int(rng.multinomial(1, p / p.sum()).argmax())
+
+    def lists(series, window):  # X[train] and y[val] fail on lists in the notebook
+        n = len(series) - window
+        return [series[i : i + window] for i in range(n)], [series[i + window] for i in range(n)]
+
+    failing("rnn.rnn_forward", squeezed, "expected (1, 1, 4)", "don't squeeze")
+    for answer in (float32_probabilities, multinomial):
+        failing("rnn.sample_with_temperature", answer, "logits as float32", "np.asarray(logits, dtype=float)")
+    failing("rnn.make_windows", lists, "returned X as a list", "X[train]")

@@ -4,7 +4,7 @@ import pytest
 from conftest import ROOT
 from nbclient import NotebookClient
 
-from course.checks import cnn, transfer_models
+from course.checks import attention_models, cnn, transfer_models
 from course.grading import registry
 from course.grading.cells import check_calls
 from course.grading.engine import grade
@@ -33,7 +33,12 @@ def test_the_learner_notebook_runs_to_the_end_with_every_exercise_skipped(notebo
 
 
 @pytest.mark.parametrize(
-    "exercise, line", [("cnn.trained_model", cnn.SKIP_LINE), ("transfer.trained_model", transfer_models.SKIP_LINE)]
+    "exercise, line",
+    [
+        ("cnn.trained_model", cnn.SKIP_LINE),
+        ("transfer.trained_model", transfer_models.SKIP_LINE),
+        ("attention.trained_model", attention_models.SKIP_LINE),
+    ],
 )
 def test_the_feedback_for_a_model_left_none_shows_the_skip_line(exercise, line):
     assert f"To skip this exercise (no points), run `{line}`." in grade(exercise, None).feedback

@@ -4,9 +4,11 @@ import numpy as np
 
 from course.checks.kit import Mistake, Raised, Unstable, array, call, expect, items
 from course.checks.shown import describe, part, value_of
-from course.grading.cases import Given, cases
+from course.grading.cases import Given, adapter, cases
 from course.grading.registry import register
 from course.references import attention as ref
+
+RESULT_TYPE = adapter("course.checks.adapters:result_type")
 
 
 def normal(seed, *shape, scale=1.0):
@@ -108,6 +110,14 @@ def check_positional_encoding(fn):
         shown = describe("positional_encoding", T, d)
         out = array(call(fn, T, d, shown=shown), shown, shape=(T, d))
         expect(shown, out, ref.positional_encoding(T, d), ref.positional_variants(T, d))
+    shown = describe("positional_encoding", 100, 128)  # as the GPT below calls it, then .astype("float32")
+    kind = call(fn, 100, 128, wrap=RESULT_TYPE, shown=shown)
+    if kind != "numpy.ndarray":
+        raise Mistake(
+            f"{shown} returned a {str(kind).rpartition('.')[2]}, not a NumPy array: the GPT below calls "
+            'positional_encoding(seq_len, d_model).astype("float32"). Build it with NumPy (np.sin, np.cos, np.zeros).',
+            "not a NumPy array",
+        )
 
 
 MHA_NAMES = ("X", "Wq", "Wk", "Wv", "Wo")

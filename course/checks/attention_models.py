@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from course.checks.kit import Described, Mistake, WrongShape, WrongType, array, call
+from course.checks.cnn import model_of
+from course.checks.kit import Described, Mistake, Raised, WrongShape, WrongType, array, call
 from course.grading.registry import register
 from course.references import attention as ref
 
@@ -15,8 +16,15 @@ def block_shape(fn, d_model, heads, d_ff):
     block = call(fn, d_model, heads, d_ff, shown=shown)
     if block is None:
         raise Mistake(f"{shown} returned None: did you forget `return`?")
-    if not isinstance(block, keras.layers.Layer):
-        raise WrongType(f"{shown} returned {type(block).__name__}; expected a Keras model built from Keras layers.")
+    if isinstance(block, keras.layers.Layer) and not isinstance(block, keras.Model):
+        raise WrongType(
+            f"{shown} returned a {type(block).__name__}, a Keras layer but not a keras.Model: build it on "
+            "x = keras.Input((None, d_model)) and return keras.Model(x, ...); the notebook later finds the block "
+            "among the GPT's layers as a keras.Model and looks into its layers.",
+            "a layer, not a keras.Model",
+        )
+    if not isinstance(block, keras.Model):
+        raise WrongType(f"{shown} returned {type(block).__name__}; expected a keras.Model built from Keras layers.")
     return block, shown
 
 
@@ -34,6 +42,7 @@ def check_transformer_block(fn):
         out = run_block(block, shown, X)
         if out.shape != X.shape:
             raise WrongShape(f"{shown} maps a batch of shape {X.shape} to {out.shape}; it must keep the shape.")
+        _check_any_length(block, shown, rng.normal(size=(1, 100, d_model)).astype("float32"))
         later = X.copy()
         later[:, 3:] = rng.normal(size=(2, 3, d_model))
         changed = np.abs(run_block(block, shown, later)[:, :3] - out[:, :3]).max()
@@ -61,6 +70,20 @@ def check_transformer_block(fn):
                 f"by {drift:.0%}. Add the residual connections x = x + attention(...) and x = x + FFN(...).",
                 "no residual",
             )
+
+
+def _check_any_length(block, shown, X):
+    """The block on one window of 100 positions, as the notebook calls it and feeds it the GPT's windows."""
+    try:
+        out = run_block(block, shown, X)
+    except Raised as e:
+        raise Mistake(
+            f"{e} Build the block on keras.Input((None, d_model)) so that it takes any length: the GPT below feeds "
+            "it windows of 100 characters.",
+            "a fixed sequence length",
+        ) from None
+    if out.shape != X.shape:
+        raise WrongShape(f"{shown} maps a batch of shape {X.shape} to {out.shape}; it must keep the shape.")
 
 
 def _expect_parameters(shown, count, d_model, heads, d_ff):
@@ -106,15 +129,13 @@ def validation_loss(model) -> float:
     return total / Y_val.size
 
 
+SKIP_LINE = "trained_model = gpt  # no points"  # notebook 07's skip line: the untrained GPT, so the cells after run
+
+
 @register("attention.trained_model", kind="value")
 def check_trained_model(model):
-    import keras
-
     shown = "trained_model"
-    if model is None:
-        raise WrongType(f"{shown} is None: assign your trained tiny GPT to it.")
-    if not isinstance(model, keras.Model):
-        raise WrongType(f"{shown} is a {type(model).__name__}; expected the Keras model of your tiny GPT.")
+    model = model_of(model, shown, SKIP_LINE)
     given = call(lambda m: tuple(m.inputs[0].shape) if m.inputs else None, model, shown=f"reading {shown}")
     if given not in ((None, ref.SEQ_LEN), (None, None)):
         raise WrongShape(f"{shown} takes inputs of shape {given}; expected windows of ids, (None, {ref.SEQ_LEN}).")

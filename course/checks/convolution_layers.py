@@ -3,13 +3,14 @@
 import numpy as np
 
 from course.checks.convolution import IMAGES, MISTAKES, SEED, _call, _expect, _shown, ints
-from course.checks.kit import Mistake, WrongShape, WrongType, array, call, diagnose, expect
+from course.checks.kit import Mistake, WrongShape, WrongType, array, call, diagnose, expect, same
 from course.checks.shown import fmt, value_of
 from course.grading.cases import Given, adapter, cases
 from course.grading.registry import register
 from course.references.convolution import conv2d, conv2d_layer
 
 LOOP_COUNT = adapter("course.checks.adapters:loop_count")
+CHANNEL_SLICES = adapter("course.checks.adapters:channel_slices")
 
 KERNEL_3 = Given("numpy:array", [[1, 2, 0], [0, -1, 3], [2, 0, -2]])  # no symmetry: a flip or a transpose shows
 KERNEL_4 = Given("course.checks.inputs:pattern", (4, 4), 7, 3)
@@ -30,8 +31,15 @@ LAYER_INPUTS = {
         ("k4", (4, 4, 2, 2), 9),
     ]
 } | {"b2": Given("numpy:array", [0.5, -4.0]), "b4": Given("numpy:array", [1.0, -2.0, 0.0, 3.0])}
+# as the notebook's digits: a float32 batch of one channel, 5 x 5 kernels, a float32 bias
+LAYER_INPUTS |= {"x1": Given("course.checks.inputs:pattern32", (2, 7, 7, 1), 11, 5)}
+LAYER_INPUTS |= {
+    "k1": Given("course.checks.inputs:pattern32", (5, 5, 1, 3), 5, 2, 1),
+    "b3": Given("numpy:array", [0.5, 0, -1], "float32"),
+}
 LAYER_CASES = [(("x2", "k2", "b2"), 1, "valid"), (("x3", "k3", "b2"), 1, "valid"), (("x2", "k2", "b2"), 1, "same")]
 LAYER_CASES += [(("xb", "kb", "b4"), 1, "valid"), (("xb", "kb", "b4"), 2, "same"), (("xb", "k4", "b2"), 1, "same")]
+LAYER_CASES += [(("x1", "k1", "b3"), 1, "valid")]
 
 
 def _conv2d_case(rng, divisor, kernels, stride, padding="same", sides=range(6, 9)):
@@ -95,6 +103,21 @@ def check_conv2d(fn):
                 "the wrong output size",
             )
         _expect(shown, out, expected, hints, atol=1e-5)
+    _check_channel_slices(fn)
+
+
+def _check_channel_slices(fn):
+    """conv2d on one float32 channel of a stack of images and kernels, as the notebook's conv2d_layer_loops calls it:
+    views that are not contiguous, of 4-byte floats."""
+    image, kernel = IMAGES[1], KERNEL_3
+    shown = "conv2d(x[:, :, c], k[:, :, c]) on float32 channel slices, as conv2d_layer_loops passes them later,"
+    out = array(call(fn, image, kernel, wrap=CHANNEL_SLICES, shown=shown), shown)
+    if not same(out, conv2d(image.value, kernel.value), atol=1e-4):
+        raise Mistake(
+            f"{shown} gives other values than on the same numbers in a fresh float64 array: don't assume 8-byte "
+            "numbers or a contiguous array (use image.strides, or sliding_window_view).",
+            "assumes contiguous float64",
+        )
 
 
 def _swapped_channels(x, kernels, bias, stride, padding):

@@ -110,3 +110,13 @@ def small_mnist(n_train=256, n_val=64):
     x = (x[: n_train + n_val] / 255.0).astype("float32")[..., None]
     y = y[: n_train + n_val]
     return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
+
+
+def pattern32(shape, modulus, offset, power=2):
+    """`pattern(shape, modulus, offset, power).astype("float32")`: float32, the dtype Keras and TensorFlow work in."""
+    return pattern(shape, modulus, offset, power).astype("float32")
+
+
+def normal32(seed, shape, scale=1.0):
+    """`normal(seed, shape, scale).astype("float32")`: e.g. logits as a Keras model returns them."""
+    return normal(seed, shape, scale).astype("float32")

@@ -64,6 +64,19 @@ def _accuracy_case(rng):
     return y_true, y_pred.astype(float) if rng.random() < 0.5 else y_pred
 
 
+def _scalar_bias(b, shown):
+    """The bias as a 0-d array, or a Mistake: an array of shape (1,) breaks the notebook's f"{b:.2f}" later."""
+    if b.shape == (1,):
+        raise Mistake(
+            f'{shown} of shape (1,), not a number: the notebook prints it with f"{{b:.2f}}", which fails on an '
+            "array. Start from b = 0.0 and compute the error as a number: y - step(x @ w + b).",
+            "a bias of shape (1,)",
+        )
+    if b.shape != ():
+        raise Mistake(f"{shown} of shape {b.shape}; expected a number.")
+    return b
+
+
 @register("perceptron.step")
 def check_step(fn):
     for z in cases((2.5, -1.0, 0.0), lambda rng: 0.0, lambda rng: round(float(rng.normal(scale=3)), 2) or -1.5):
@@ -90,7 +103,8 @@ def check_step(fn):
                 (-1, "that is the sign function; the perceptron's step outputs 0 or 1."),
             ],
         )
-    visible = [np.array([[-2.0, 0.0, 3.0], [0.5, -0.1, 0.01]])]
+    # a 1-D array as the plot of step passes it, then 2-D as the hidden layer of XOR does
+    visible = [np.array([-1.0, -0.5, 0.0, 0.5, 1.0]), np.array([[-2.0, 0.0, 3.0], [0.5, -0.1, 0.01]])]
     for z in cases(visible, _step_case, _step_case):
         shown = describe("step", z)
         try:
@@ -101,6 +115,12 @@ def check_step(fn):
                     f"{shown} raised ValueError: `if` on an array is ambiguous; compare element-wise, "
                     "e.g. (np.asarray(z) > 0).astype(int).",
                     "`if` on an array",
+                ) from None
+            if e.error == "TypeError" and z.ndim == 1:  # a loop over rows meets numbers, not rows
+                raise Mistake(
+                    f"{e}: z may have any shape (1-D in the plot below, 2-D for a hidden layer); compare "
+                    "element-wise, e.g. (np.asarray(z) > 0).astype(int), instead of looping over rows.",
+                    "only 2-D arrays",
                 ) from None
             raise
         out = array(out, shown, shape=z.shape, kind="i")
@@ -119,6 +139,7 @@ def check_predict(fn):
             np.array([0.5, -1.0, 2.0]),
             0.25,
         ),
+        (np.array([[0, 1], [1, 1], [1, 1], [1, 0]]), np.array([1.0, 1.0]), -1.5),  # integers: XOR's hidden layer
     ]
     for X, w, b in cases(visible, lambda rng: _predict_case(rng, flip=True), _predict_case):
         shown = describe("perceptron_predict", X, w, b)
@@ -145,9 +166,7 @@ def check_update(fn):
         shown = describe("perceptron_update", w, b, x, y, lr)
         new_w, new_b = items(call(fn, w, b, x, y, lr, shown=shown), shown, 2, "(new_w, new_b)")
         new_w = array(new_w, shown + "[0] (new w)", shape=w.shape)
-        new_b = array(new_b, shown + "[1] (new b)")
-        if new_b.shape not in ((), (1,)):
-            raise Mistake(f"{shown} returned a bias of shape {new_b.shape}; expected a number.")
+        new_b = _scalar_bias(array(new_b, shown + "[1] (new b)"), shown + " returned a bias")
         error = y - int(ref.step(x @ w + b))
         exp_w, exp_b = ref.perceptron_update(w, b, x, y, lr)
         hints = [
@@ -195,7 +214,7 @@ def check_train(fn):
         expect(shown, mistakes, exp_m, hints, part="mistakes")
         w = array(w, shown + " (w)", shape=exp_w.shape)
         expect(shown, w, exp_w, [(np.zeros_like(exp_w), "w never changed: update it with each sample.")], part="w")
-        expect(shown, array(b, shown + " (b)").reshape(()), exp_b, part="b")
+        expect(shown, _scalar_bias(array(b, shown + " (b)"), shown + " returned b"), exp_b, part="b")
 
 
 @register("perceptron.accuracy")

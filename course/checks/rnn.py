@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course.checks.kit import Described, Given, array, call, cases, describe, expect, items, part, value_of
+from course.checks.kit import Described, Given, WrongShape, array, call, cases, describe, expect, items, part, value_of
 from course.grading.registry import register
 from course.references import rnn as ref
 
@@ -26,6 +26,8 @@ CELL_CASES = [
 FORWARD_CASES = [
     (normal(16, 3, 3, 2), normal(17, 3, 3), normal(18, 2, 3), normal(19, 3, 3, scale=0.6), normal(20, 3)),
     (normal(11, 2, 4, 3), normal(12, 2, 4), normal(13, 3, 4, scale=0.6), normal(14, 4, 4, scale=0.6), normal(15, 4)),
+    # one sequence of one step, as the gradient experiments of the notebook start (n = 1, T = 1)
+    (normal(23, 1, 1, 3), normal(24, 1, 4), normal(25, 3, 4, scale=0.6), normal(26, 4, 4, scale=0.6), normal(27, 4)),
 ]
 FORWARD_NAMES = ("X", "h0", "Wx", "Wh", "b")
 
@@ -76,7 +78,14 @@ def check_rnn_forward(fn):
         shown = describe("rnn_forward", *args)
         values = [value_of(a) for a in args]
         out = array(call(fn, *args, shown=shown), shown)
-        expect(shown, out, ref.rnn_forward(*values), ref.forward_variants(*values))
+        expected = ref.rnn_forward(*values)
+        if out.shape != expected.shape and out.size == expected.size and 1 in expected.shape[:2]:
+            raise WrongShape(
+                f"{shown} returned shape {out.shape}, expected {expected.shape}: one sequence (n = 1) or one step "
+                "(T = 1) keeps its axis, as the gradient experiments below need; don't squeeze.",
+                "squeezed a batch of one",
+            )
+        expect(shown, out, expected, ref.forward_variants(*values))
 
 
 def backward_args(case, seed):
@@ -97,7 +106,7 @@ def _hidden_backward(rng, square):
 
 @register("rnn.rnn_backward")
 def check_rnn_backward(fn):
-    visible = [backward_args(case, seed) for case, seed in zip(FORWARD_CASES, (21, 22), strict=True)]
+    visible = [backward_args(case, seed) for case, seed in zip(FORWARD_CASES, (21, 22, 28), strict=True)]
     for args in cases(visible, lambda rng: _hidden_backward(rng, True), lambda rng: _hidden_backward(rng, False)):
         shown = describe("rnn_backward", *args)
         values = [value_of(a) for a in args]

@@ -117,6 +117,16 @@ def _check_visible(fn):
     except (Raised, Unstable) as e:
         advice = "exp overflows at logits ~1000: subtract the largest logit before np.exp (the softmax is unchanged)."
         raise Mistake(f"{e} {advice}", "overflow at large logits") from None
+    logits = Given("course.checks.inputs:normal32", 6, (65,), 3.0, name="logits")  # as the GRU gives them: float32
+    for temperature in (0.2, 0.6, 1.0):  # the notebook's temperatures
+        try:
+            _index(fn, logits, temperature, 0)
+        except Raised as e:
+            raise Mistake(
+                f"{e} The notebook passes the GRU's 65 logits as float32: compute in float64 "
+                "(np.asarray(logits, dtype=float)); float32 probabilities miss rng.choice's sum-to-1 tolerance.",
+                "float32 logits",
+            ) from None
 
 
 WINDOW_CASES = [(Given("numpy:array", [3.0, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8], name="series"), 3)]
@@ -134,6 +144,13 @@ def check_make_windows(fn):
     for series, window in cases(WINDOW_CASES, _window_case, _window_case):
         shown = describe("make_windows", series, window)
         X, y = items(call(fn, series, window, shown=shown), shown, 2, "(X, y)")
+        for name, value in (("X", X), ("y", y)):
+            if isinstance(value, list | tuple):
+                raise WrongType(
+                    f"{shown} returned {name} as a {type(value).__name__}; return NumPy arrays (np.array or np.stack): "
+                    "the notebook selects windows with masks later, X[train] and y[val].",
+                    "a list, not an array",
+                )
         s = value_of(series)
         X_ref, y_ref = ref.make_windows(s, window)
         hints = [

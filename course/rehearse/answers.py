@@ -14,21 +14,16 @@ from pathlib import Path
 
 import nbformat
 
-from course.checks import cnn, transfer_models
+from course.checks import attention_models, cnn, transfer_models
 from course.grading import registry
 from course.grading.cells import check_calls
 
-# A model exercise has no reference to load: the learner skips it by handing in a model the notebook already trained,
-# with the line its stub and its check's feedback for `None` show.
-VALUE_SKIPS = {"04_cnn.ipynb": cnn.SKIP_LINE, "05_transfer_learning.ipynb": transfer_models.SKIP_LINE}
-# Notebook 07's later cells read its GPT's training clock, so a one-line skip does not fit there yet: its skip is a cell
-# that trains the GPT for 25 steps.
-SKIP_CELLS = {
-    "07_attention.ipynb": (
-        "steps, gpt_clock = 550, ValidationClock()\ncompile_for_text(gpt, 0.006)\n"
-        "gpt.fit(training_windows(25, 32, seed=7), epochs=1, callbacks=[gpt_clock], verbose=0)\n"
-        "trained_model = gpt  # skipped: 25 steps only (no points)\ngpt_seconds = 0.0"
-    )
+# A model exercise has no reference to load: the learner skips it by handing in a model the notebook already built
+# (trained, or in 07 the untrained GPT), with the line its stub and its check's feedback for `None` show.
+VALUE_SKIPS = {
+    "04_cnn.ipynb": cnn.SKIP_LINE,
+    "05_transfer_learning.ipynb": transfer_models.SKIP_LINE,
+    "07_attention.ipynb": attention_models.SKIP_LINE,
 }
 
 
@@ -39,9 +34,7 @@ def skipping_every_exercise(notebook: Path) -> nbformat.NotebookNode:
     cells = []
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.source.startswith("trained_model = None"):
-            if notebook.name in SKIP_CELLS:
-                cell.source = SKIP_CELLS[notebook.name]
-            elif VALUE_SKIPS.get(notebook.name, "?") in cell.source:  # the stub shows the learner the line
+            if VALUE_SKIPS.get(notebook.name, "?") in cell.source:  # the stub shows the learner the line
                 cell.source = VALUE_SKIPS[notebook.name]
             else:
                 raise ValueError(f"{notebook.name}: the model exercise's stub shows no skip line")
