@@ -166,11 +166,13 @@ def test_batchnorm_reference_matches_keras():
 
 @pytest.fixture(scope="module")
 def trained():
-    """A small batch-normalised CNN after two epochs with a decaying learning rate (about 30 s on two cores)."""
+    """A small batch-normalised CNN after two epochs with a decaying learning rate on the notebook's 50,000 training
+    images, the validation split held out (about 30 s on two cores)."""
+    from course.checks.inputs import MNIST_TRAIN
     from course.data import load_mnist
 
-    (x, y), _ = load_mnist()
-    x = (x / 255.0).astype("float32")[..., None]
+    (x, y), _ = load_mnist(test=False)
+    x, y = (x[:MNIST_TRAIN] / 255.0).astype("float32")[..., None], y[:MNIST_TRAIN]
     keras.utils.set_random_seed(0)
     block = lambda filters: [layers.Conv2D(filters, 3, padding="same", use_bias=False), layers.BatchNormalization()]  # noqa: E731
     stack = [*block(16), layers.ReLU(), layers.MaxPooling2D(2), *block(32), layers.ReLU(), *block(32), layers.ReLU()]
@@ -186,6 +188,41 @@ def trained():
 def test_trained_model_passes(trained):
     result = grade("cnn.trained_model", trained[0])
     assert result.passed, result.feedback
+
+
+def test_the_notebooks_check_of_a_trained_model_reads_no_test_data(trained, monkeypatch):
+    from course import data
+
+    opened, read_idx = [], data.read_idx
+
+    def no_test_files(file):
+        if "t10k" in str(file):
+            opened.append(file)
+            raise AssertionError("a check of the validation split opened the test set")
+        return read_idx(file)
+
+    monkeypatch.setattr(data, "read_idx", no_test_files)
+    assert grade("cnn.trained_model", trained[0]).passed and not opened  # the notebook's check: validation only
+    graded = grade("cnn.trained_model", trained[0], seed=0)  # the batch grader's: then the test set
+    assert not graded.passed and opened
+
+
+def test_the_grader_scores_the_test_set_after_validation(trained, monkeypatch):
+    from course.checks import inputs
+
+    split = inputs.mnist_split
+
+    def wrong_test_labels(name):  # every test label moved by one: no model can pass the test set now
+        x, y = split(name)
+        return (x, (y + 1) % 10) if name == "test" else (x, y)
+
+    assert grade("cnn.trained_model", trained[0], seed=0).passed  # 99.0% on the real test set
+    monkeypatch.setattr(inputs, "mnist_split", wrong_test_labels)
+    assert grade("cnn.trained_model", trained[0]).passed
+    result = grade("cnn.trained_model", trained[0], seed=3)
+    assert not result.passed and result.mistake == "below 99% on the test set"
+    assert "of the 10,000 test digits correctly (the grader's held-out test); 99.0% is needed" in result.feedback
+    assert "[[" not in result.feedback and "predict(" not in result.feedback  # no test image, no call shown
 
 
 def test_trained_model_mistakes(trained):
@@ -211,4 +248,5 @@ def test_trained_model_mistakes(trained):
     weak = ref.build_dense_model()
     weak.compile("adam", "sparse_categorical_crossentropy")
     weak.fit(x[:2000], y[:2000], epochs=1, verbose=0)
-    failing("cnn.trained_model", weak, "99.0% is needed")
+    result = failing("cnn.trained_model", weak, "of the 10,000 validation digits (x_val", "98.8% is needed")
+    assert result.mistake == "below 98.8% on validation"

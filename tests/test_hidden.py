@@ -197,7 +197,7 @@ def typical_mistakes():
     return [(e, a) for e, a in found if e in FUNCTIONS and e not in KERAS]
 
 
-SLOW = re.compile("lenet|dense_model|trained_model")  # the Keras models' tests: their exercises have no hidden cases
+SLOW = re.compile("lenet|dense_model|trained_model")  # the Keras models' tests: slow; no hidden cases but the test sets
 
 
 def parameters(test):

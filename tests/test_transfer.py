@@ -19,6 +19,9 @@ def test_photos_skip_the_placeholder_and_keep_the_split():
     assert not any(path.suffix == ".gif" for path, _ in photos.photo_files("train"))
     x_test, y_test = photos.load_photos("test")
     assert x_test.shape == (153, 224, 224, 3) and (np.sum(y_test == 0), np.sum(y_test == 1)) == (70, 83)
+    x_train, x_val, y_train, y_val = photos.validation_split(x, y)
+    assert (len(x_train), len(x_val)) == (183, 61) and (np.sum(y_val == 0), np.sum(y_val == 1)) == (31, 30)
+    assert np.array_equal(photos.validation_split(x, y)[1], x_val)  # the same split every time
 
 
 def test_preprocess_matches_keras():
@@ -145,9 +148,10 @@ def test_unfreeze_top_the_tutorials_way_is_named():
 
 @pytest.fixture(scope="module")
 def head():
-    """A softmax head trained on the pooled MobileNetV2 features of the 244 training photos (about 20 s)."""
+    """A softmax head trained on the pooled MobileNetV2 features of the 183 training photos, the 61 validation photos
+    held out as the notebook holds them out (about 20 s)."""
     keras.utils.set_random_seed(0)
-    x, y = photos.load_photos("train")
+    x, _, y, _ = photos.validation_split(*photos.load_photos("train"))
     base = ref.mobilenet_base()
     inputs = keras.Input((224, 224, 3))
     pooled = layers.GlobalAveragePooling2D()(base(inputs, training=False))
@@ -172,6 +176,39 @@ def test_trained_model_passes(head):
     assert result.passed, result.feedback
 
 
+def test_the_notebooks_check_of_a_trained_model_reads_no_test_photo(head, monkeypatch):
+    opened, load_photos = [], photos.load_photos
+
+    def no_test_photos(split):
+        if split == "test":
+            opened.append(split)
+            raise AssertionError("a check of the validation photos opened the test photos")
+        return load_photos(split)
+
+    monkeypatch.setattr(photos, "load_photos", no_test_photos)
+    assert grade("transfer.trained_model", with_input(*head)).passed and not opened  # validation only
+    assert not grade("transfer.trained_model", with_input(*head), seed=0).passed and opened  # then the test photos
+
+
+def test_the_grader_scores_the_test_photos_after_validation(head, monkeypatch):
+    from course.checks import inputs
+
+    split = inputs.photo_split
+
+    def swapped_test_labels(name):  # ants and bees swapped in the test photos only
+        x, y = split(name)
+        return (x, 1 - y) if name == "test" else (x, y)
+
+    model = with_input(*head)
+    assert grade("transfer.trained_model", model, seed=0).passed  # 85% of the real test photos
+    monkeypatch.setattr(inputs, "photo_split", swapped_test_labels)
+    assert grade("transfer.trained_model", model).passed
+    result = grade("transfer.trained_model", model, seed=3)
+    assert not result.passed and result.mistake == "below 85% on the test photos"
+    assert "of the 153 test photos correctly (the grader's held-out test); 85% is needed" in result.feedback
+    assert "predict(" not in result.feedback
+
+
 def test_trained_model_mistakes(head):
     extractor, dense = head
     failing("transfer.trained_model", with_input(extractor, dense, preprocessing=False), "inside the model")
@@ -183,4 +220,5 @@ def test_trained_model_mistakes(head):
     failing("transfer.trained_model", one, "outputs of shape (None, 1)")
     untrained = keras.Sequential([keras.Input((224, 224, 3)), layers.GlobalAveragePooling2D(), layers.Dense(2)])
     untrained.layers[-1].kernel.assign(np.zeros((3, 2)))
-    failing("transfer.trained_model", untrained, "90% is needed")
+    result = failing("transfer.trained_model", untrained, "of the 61 validation photos (x_val)", "80% is needed")
+    assert result.mistake == "below 80% on validation"

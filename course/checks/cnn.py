@@ -93,19 +93,28 @@ def check_conv_macs(fn):
         raise _with_hint(f"{shown} returned {fmt(out)}, expected {expected:,}", diagnose(out, hints))
 
 
-def mnist_accuracy(model, shape, scale=1.0, chunk=2000) -> float:
-    """Accuracy of a model's predictions on the 10,000 MNIST test images of `shape` (pixels times `scale`).
+SPLITS = {
+    "validation": "the 10,000 validation digits (x_val, the last 10,000 training images)",
+    "test": "the 10,000 test digits",
+}
+THRESHOLD = {"validation": 0.988, "test": 0.99}  # the grader's contract is 99.0% on the test set
+
+
+def mnist_accuracy(model, shape, split="validation", scale=1.0, chunk=2000) -> float:
+    """Accuracy of a model's predictions on a split's 10,000 MNIST images of `shape` (pixels times `scale`).
 
     The images go in chunks, each call of `predict` under the time limit even on a slow, busy laptop.
     """
-    y = ref.mnist_test()[1]
+    from course.checks.inputs import mnist_split
+
+    y = mnist_split(split)[1]
     correct = 0
     for start in range(0, len(y), chunk):
-        name = f"test images {start} to {start + chunk - 1}"
+        name = f"{split} images {start} to {start + chunk - 1}"
         images = Given(
-            "course.checks.inputs:mnist_test_images", start, start + chunk, (-1, *shape[1:]), scale, name=name
+            "course.checks.inputs:mnist_images", split, start, start + chunk, (-1, *shape[1:]), scale, name=name
         )
-        shown = f"trained_model.predict(test images {start} to {start + chunk - 1})"
+        shown = f"trained_model.predict({name})"
         scores = call(lambda m, x: m.predict(x, batch_size=500, verbose=0), model, images, shown=shown)
         scores = array(scores, shown, shape=(min(chunk, len(y) - start), 10))
         correct += int(np.sum(scores.argmax(axis=1) == y[start : start + chunk]))
@@ -117,34 +126,48 @@ SKIP_LINE = "trained_model = lenet  # no points"  # notebook 04's skip line: the
 
 @register("cnn.trained_model", kind="value")
 def check_trained_model(model):
+    # The notebook's check scores the validation split only; the batch grader (a seed) then scores the test set,
+    # its hidden case, whose feedback gives the accuracy and no image.
     shown = "trained_model"
     model = model_of(model, shown, SKIP_LINE)
     given, output = shapes(model, shown)
     if given is None:
         raise Mistake(f"{shown} has no input shape yet: it was never trained or called. Build and fit it first.")
     if given not in ((None, 28, 28, 1), (None, 28, 28)):
-        raise WrongShape(f"{shown} takes inputs of shape {given}; the MNIST test images are (None, 28, 28, 1).")
+        raise WrongShape(f"{shown} takes inputs of shape {given}; the MNIST images are (None, 28, 28, 1).")
     if output != (None, 10):
         raise WrongShape(f"{shown} gives outputs of shape {output}; expected (None, 10): a score for each digit.")
-    accuracy = mnist_accuracy(model, given)
-    if accuracy >= 0.99:
+    for split in cases(("validation",), lambda rng: "test"):
+        _expect_accuracy(model, given, split)
+
+
+def _expect_accuracy(model, given, split):
+    shown, threshold = "trained_model", THRESHOLD[split]
+    accuracy = mnist_accuracy(model, given, split)
+    if accuracy >= threshold:
         return
-    raw = mnist_accuracy(model, given, 255.0)
-    if raw >= 0.99:
+    if split == "test":  # the grader's hidden case: its contract, no diagnosis
         raise Mistake(
-            f"{shown} reaches {raw:.2%} only on pixels 0-255 ({accuracy:.2%} on the notebook's x / 255): "
-            "train it on images scaled to [0, 1] as the notebook does.",
+            f"{shown} classifies {accuracy:.2%} of {SPLITS[split]} correctly (the grader's held-out test); "
+            f"{threshold:.1%} is needed.",
+            "below 99% on the test set",
+        )
+    raw = mnist_accuracy(model, given, split, 255.0)
+    if raw >= threshold:
+        raise Mistake(
+            f"{shown} reaches {raw:.2%} of {SPLITS[split]} only on pixels 0-255 ({accuracy:.2%} on the notebook's "
+            "x / 255): train it on images scaled to [0, 1] as the notebook does.",
             "trained on pixels 0-255",
         )
     if accuracy < 0.2:
         raise Mistake(
-            f"{shown} classifies {accuracy:.1%} of the test digits correctly, about chance (10%): "
+            f"{shown} classifies {accuracy:.1%} of {SPLITS[split]} correctly, about chance (10%): "
             "it looks untrained. Call fit() on it first.",
             "untrained",
         )
     raise Mistake(
-        f"{shown} classifies {accuracy:.2%} of the 10,000 test digits correctly; 99.0% is needed. Train the "
-        "LeNet-style network with batch normalisation and dropout (Adam, a decaying learning rate, 4 epochs) until "
-        "it reaches 99.2% on the validation split.",
-        "below 99%",
+        f"{shown} classifies {accuracy:.2%} of {SPLITS[split]} correctly; {threshold:.1%} is needed. Train the "
+        "LeNet-style network with batch normalisation (Adam, a decaying learning rate, a few epochs) on x_train "
+        "until it reaches 99.2% on the validation split.",
+        "below 98.8% on validation",
     )

@@ -76,19 +76,41 @@ def keras_input(shape):
     return keras.Input(tuple(shape))
 
 
-def mnist_test_images(start, stop, shape, scale=1.0):
-    """MNIST test images start to stop - 1 as the notebook feeds them (x / 255), reshaped to `shape`, times `scale`."""
+MNIST_TRAIN = 50_000  # notebook 04 trains on the first 50,000 training images and validates on the last 10,000
+
+
+def mnist_split(split):
+    """`(images, labels)` of "validation" (the last 10,000 training images, as notebook 04 holds them out) or "test".
+
+    The validation split reads MNIST's training files only: a check of the validation split never opens the test set.
+    """
     from course.data import load_mnist
 
-    _, (x_test, _) = load_mnist()
-    return ((x_test[start:stop] / 255.0).astype("float32") * scale).reshape(shape)
+    if split == "test":
+        return load_mnist()[1]
+    (x, y), _ = load_mnist(test=False)
+    return x[MNIST_TRAIN:], y[MNIST_TRAIN:]
 
 
-def photo_batch(start, stop, scale=None):
-    """Test photos start to stop - 1 as `course.photos` loads them (uint8), or preprocessed as x * scale - 1."""
-    from course.data.photos import load_photos
+def mnist_images(split, start, stop, shape, scale=1.0):
+    """MNIST images start to stop - 1 of a split as the notebook feeds them (x / 255), reshaped to `shape`, times `scale`."""
+    x = mnist_split(split)[0]
+    return ((x[start:stop] / 255.0).astype("float32") * scale).reshape(shape)
 
-    images = load_photos("test")[0][start:stop]
+
+def photo_split(split):
+    """`(photos, labels)` of "validation" (the 61 of the training photos notebook 05 holds out) or "test" (153)."""
+    from course.data import photos
+
+    if split == "test":
+        return photos.load_photos("test")
+    _, x_val, _, y_val = photos.validation_split(*photos.load_photos("train"))
+    return x_val, y_val
+
+
+def photo_batch(split, start, stop, scale=None):
+    """Photos start to stop - 1 of a split as `course.photos` loads them (uint8), or preprocessed as x * scale - 1."""
+    images = photo_split(split)[0][start:stop]
     return images if scale is None else images * scale - 1
 
 
@@ -106,7 +128,7 @@ def small_mnist(n_train=256, n_val=64):
     """The first n_train + n_val MNIST training digits, shaped and scaled as in the notebook, split in two."""
     from course.data import load_mnist
 
-    (x, y), _ = load_mnist()
+    (x, y), _ = load_mnist(test=False)
     x = (x[: n_train + n_val] / 255.0).astype("float32")[..., None]
     y = y[: n_train + n_val]
     return x[:n_train], y[:n_train], x[n_train:], y[n_train:]

@@ -111,24 +111,27 @@ def check_unfreeze_top(fn):
         raise Mistake(f"{shown} left these layers' trainable flags wrong: {', '.join(wrong) or 'their count'}.")
 
 
-def photo_accuracy(model, scale=None, chunk=40) -> tuple[float, np.ndarray]:
-    """Accuracy on the 153 test photos (optionally preprocessed as x * scale - 1), and the predicted classes."""
-    y = ref_test_labels()
-    predicted = []
+SPLITS = {"validation": "the 61 validation photos (x_val)", "test": "the 153 test photos"}
+# Standard errors near 90 %: 3.8 points on the 61 validation photos, 2.4 on the 153 test photos. The notebook's check
+# passes from 80 % of the validation photos (49); the grader's contract is 85 % of the test photos (131), which every
+# approach of notebook 05 on ImageNet features, trained on the 183 training photos, meets by several photos.
+THRESHOLD = {"validation": 0.8, "test": 0.85}
+
+
+def photo_accuracy(model, split="validation", scale=None, chunk=40) -> float:
+    """Accuracy on a split's photos (optionally preprocessed as x * scale - 1)."""
+    from course.checks.inputs import photo_split
+
+    y = photo_split(split)[1]
+    correct = 0
     for start in range(0, len(y), chunk):
-        name = f"test photos {start} to {min(start + chunk, len(y)) - 1}"
-        images = Given("course.checks.inputs:photo_batch", start, start + chunk, scale, name=name)
+        name = f"{split} photos {start} to {min(start + chunk, len(y)) - 1}"
+        images = Given("course.checks.inputs:photo_batch", split, start, start + chunk, scale, name=name)
         shown = f"trained_model.predict({images})"
         scores = call(lambda m, x: m.predict(x, batch_size=20, verbose=0), model, images, shown=shown)
-        predicted.append(array(scores, shown, shape=(min(chunk, len(y) - start), 2)).argmax(axis=1))
-    predicted = np.concatenate(predicted)
-    return float(np.mean(predicted == y)), predicted
-
-
-def ref_test_labels():
-    from course.data.photos import load_photos
-
-    return load_photos("test")[1]
+        predicted = array(scores, shown, shape=(min(chunk, len(y) - start), 2)).argmax(axis=1)
+        correct += int(np.sum(predicted == y[start : start + chunk]))
+    return correct / len(y)
 
 
 SKIP_LINE = "trained_model = frozen  # no points"  # notebook 05's skip line: the frozen base with its trained head
@@ -136,6 +139,8 @@ SKIP_LINE = "trained_model = frozen  # no points"  # notebook 05's skip line: th
 
 @register("transfer.trained_model", kind="value")
 def check_trained_model(model):
+    # The notebook's check scores the validation photos only; the batch grader (a seed) then scores the test photos,
+    # its hidden case, whose feedback gives the accuracy and no photo.
     shown = "trained_model"
     model = model_of(model, shown, SKIP_LINE)
     shapes = call(lambda m: (tuple(m.input_shape), tuple(m.output_shape)), model, shown=f"reading {shown}")
@@ -143,13 +148,27 @@ def check_trained_model(model):
         raise WrongShape(f"{shown} takes inputs of shape {shapes[0]}; the photos are (None, 224, 224, 3).")
     if shapes[1] != (None, 2):
         raise WrongShape(f"{shown} gives outputs of shape {shapes[1]}; expected (None, 2): P(ant), P(bee).")
-    accuracy, _ = photo_accuracy(model)
-    if accuracy >= 0.9:
+    for split in cases(("validation",), lambda rng: "test"):
+        _expect_accuracy(model, split)
+
+
+def _expect_accuracy(model, split):
+    shown, threshold = "trained_model", THRESHOLD[split]
+    accuracy = photo_accuracy(model, split)
+    if accuracy >= threshold:
         return
-    if accuracy <= 0.1:
-        raise Mistake(f"{shown} is right on {accuracy:.1%} of the test photos: class 0 is ants, 1 bees.", "swapped")
-    if photo_accuracy(model, scale=1 / 127.5)[0] >= 0.9:
-        message = f"{shown} classifies {accuracy:.1%} of the photos as course.data loads them (values 0-255)"
+    if split == "test":  # the grader's hidden case: its contract, no diagnosis
+        message = f"{shown} classifies {accuracy:.1%} of {SPLITS[split]} correctly (the grader's held-out test)"
+        raise Mistake(f"{message}; {threshold:.0%} is needed.", "below 85% on the test photos")
+    if accuracy <= 1 - threshold:
+        hint = "swapped"
+        raise Mistake(f"{shown} is right on {accuracy:.1%} of {SPLITS[split]}: class 0 is ants, 1 bees.", hint)
+    if photo_accuracy(model, split, scale=1 / 127.5) >= threshold:
+        message = f"{shown} classifies {accuracy:.1%} of {SPLITS[split]} as course.data loads them (values 0-255)"
         hint = "preprocessing outside the model"
         raise Mistake(f"{message}: put the preprocessing (x / 127.5 - 1) inside the model.", hint)
-    raise Mistake(f"{shown} classifies {accuracy:.1%} of the 153 test photos correctly; 90% is needed.", "below 90%")
+    raise Mistake(
+        f"{shown} classifies {accuracy:.1%} of {SPLITS[split]} correctly; {threshold:.0%} is needed: a head trained on "
+        "the frozen ImageNet base, as in the notebook, gets there.",
+        "below 80% on validation",
+    )

@@ -1,10 +1,11 @@
 """Trained models are loaded and scored in an evaluator process of their own, sandboxed, under a time limit.
 
 The grader copies the `.keras` file the submission's kernel saved into a fresh folder and starts
-`python -m course.grader.evaluator EXERCISE MODEL` there (in the sandbox of course.grader.sandbox, as a user of
-its own, with the test labels it scores on, without network). The evaluator loads the model with
-`safe_mode=True`, runs the exercise's check on it and prints its Result as one line of JSON: only that plain
-data comes back. A model that cannot be loaded safely, a load or a check that runs past TIME_LIMIT, or an
+`python -m course.grader.evaluator EXERCISE MODEL --seed SEED` there (in the sandbox of course.grader.sandbox, as a
+user of its own, with the test labels it scores on, without network). The evaluator loads the model with
+`safe_mode=True`, runs the exercise's check on it with the run's seed, as function exercises get theirs (the
+visible case, the validation split; then the hidden case, the test set), and prints its Result as one line of
+JSON: only that plain data comes back. A model that cannot be loaded safely, a load or a check that runs past TIME_LIMIT, or an
 evaluator that dies scores 0 with the reason.
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from course.grader import sandbox
 
-TIME_LIMIT = 600.0  # seconds to load and score one model (10,000 MNIST test images on a busy laptop: ~30 s)
+TIME_LIMIT = 600.0  # seconds to load and score one model (20,000 MNIST images: the validation split, then the test set)
 MEMORY_MB = 4096
 MAX_OUTPUT = 2**20
 
@@ -29,8 +30,14 @@ def _result(exercise_id: str, max_score: float, feedback: str) -> dict:
     return {"passed": False, "score": 0.0, "max_score": max_score, "feedback": f"✗ {exercise_id}: {feedback}"}
 
 
-def grade_model(exercise_id: str, model: bytes, max_score: float, *, sandboxed: bool, threads: int = 1) -> dict:
-    """The Result of `exercise_id` for the model in `model` (a `.keras` file's bytes), as plain data."""
+def grade_model(
+    exercise_id: str, model: bytes, max_score: float, *, sandboxed: bool, threads: int = 1, seed: int | None = None
+) -> dict:
+    """The Result of `exercise_id` for the model in `model` (a `.keras` file's bytes), as plain data.
+
+    `seed` is the run's seed of hidden cases: with it the check scores the test set after the validation split;
+    None scores the validation split only, as the notebook's check does.
+    """
     folder = Path(tempfile.mkdtemp(prefix="course-evaluate-"))
     try:
         folder.chmod(0o1777)
@@ -38,6 +45,7 @@ def grade_model(exercise_id: str, model: bytes, max_score: float, *, sandboxed: 
         path.write_bytes(model)
         path.chmod(0o644)
         argv = [sys.executable, "-m", "course.grader.evaluator", exercise_id, str(path)]
+        argv += [] if seed is None else ["--seed", str(int(seed))]
         uid = 100_000 + os.getpid() % 50_000
         if sandboxed:
             argv += ["--uid", str(uid)] if os.geteuid() == 0 else []
@@ -97,7 +105,8 @@ def main(argv: list[str]) -> None:
         message = f"trained_model could not be loaded safely ({type(e).__name__}: {str(e)[:150]})."
         result = {"passed": False, "score": 0.0, "feedback": f"✗ {exercise_id}: {message}", "mistake": None}
     else:
-        graded = engine.grade(exercise_id, model)
+        seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv else None
+        graded = engine.grade(exercise_id, model, seed=seed)
         result = {k: getattr(graded, k) for k in ("passed", "score", "feedback", "mistake")}
     sys.stdout.write("\n" + json.dumps(result) + "\n")
 

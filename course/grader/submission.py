@@ -100,7 +100,9 @@ def _grade_one(kernel: Kernel, exercise_id: str, found: dict, seed: int | None):
         data = reply["value"]
         if isinstance(data, dict) and "keras" in data:  # a model: loaded and scored apart (course.grader.evaluator)
             model = read_plain_file(kernel.model_path(data["keras"]), MAX_MODEL)
-            fields = evaluator.grade_model(exercise_id, model, points(exercise_id), sandboxed=kernel.sandboxed)
+            fields = evaluator.grade_model(
+                exercise_id, model, points(exercise_id), sandboxed=kernel.sandboxed, seed=seed
+            )
             return engine.Result(exercise_id, **fields)
         answer = transport.decode(data)
     except KernelFailed as e:
@@ -117,7 +119,8 @@ def grade_notebook(
     """Every exercise of the notebook at `path` graded; never raises because of the submission.
 
     `sandboxed=False` runs the kernel without the sandbox (course.grader.sandbox); `threads` caps its thread
-    pools; `seed` picks the hidden cases of the function exercises (None: the visible cases only).
+    pools; `seed` picks the hidden cases (None: the visible cases only): of the function exercises, and of a trained
+    model, whose hidden case is the test set (its visible case is the notebook's validation split).
     """
     import nbformat
 

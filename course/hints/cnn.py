@@ -48,7 +48,8 @@ HINTS = {
     "trained_model": (
         "A Keras model that maps (n, 28, 28, 1) images scaled to [0, 1] to 10 class probabilities and reaches the "
         "accuracy the exercise asks for. Go deeper before you go wider: a few 3 x 3 convolutions, each followed by "
-        "batch normalisation and ReLU, pooling between stages; judge every change on the validation split only.",
+        "batch normalisation and ReLU, pooling between stages; train on x_train and judge every change on the "
+        "validation split only, which is what the check scores.",
         "The notebook's LeNet-style recipe trained for a few epochs with Adam and a learning rate that decays "
         'linearly to zero; then `trained_model = model` and `check(trained_model, "cnn.trained_model")`.',
     ),

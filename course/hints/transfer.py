@@ -33,7 +33,8 @@ HINTS = {
     "trained_model": (
         "A Keras model that takes the raw photos (224 x 224 x 3, values 0-255) and gives the two classes' "
         "probabilities: preprocessing belongs inside it. With a few hundred photos, the frozen ImageNet base and a "
-        "small head beat training from scratch; choose between approaches on the validation photos only.",
+        "small head beat training from scratch; choose between approaches on the validation photos only, and hand "
+        "in a model trained on x_train alone: the check scores it on the validation photos.",
         "`inputs = keras.Input((224, 224, 3))`, your `preprocess`, the frozen base, pooling and a 2-way softmax in one "
         '`keras.Model`; then `trained_model = model` and `check(trained_model, "transfer.trained_model")`.',
     ),

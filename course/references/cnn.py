@@ -1,7 +1,5 @@
 """Reference answers of notebook 04, convolutional networks on MNIST: models, MACs, dropout, batch norm."""
 
-from functools import cache
-
 import numpy as np
 
 
@@ -59,15 +57,6 @@ def batchnorm_forward(x, gamma, beta, eps=1e-3, *, axes=None, ddof=0, eps_outsid
     var = x.var(axis=axes, keepdims=True, ddof=ddof)
     x_hat = (x - mean) / (np.sqrt(var) + eps if eps_outside else np.sqrt(var + eps))
     return gamma * x_hat + beta
-
-
-@cache
-def mnist_test():
-    """The MNIST test set as the notebook feeds it: floats in [0, 1], shape (10000, 28, 28, 1), and labels."""
-    from course.data import load_mnist
-
-    _, (x_test, y_test) = load_mnist()
-    return (x_test / 255.0).astype("float32")[..., None], y_test
 
 
 def compile_and_fit(model, x, y, validation_data, epochs, batch_size=128, optimizer="adam", callbacks=()):
