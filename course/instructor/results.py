@@ -84,14 +84,13 @@ def notebook_usage(results: dict) -> str:
 
 
 def machine(results: dict) -> str:
-    """Where and when the notebooks were measured."""
+    """Where and when the notebooks were measured: each machine once, with the range of load averages at the start."""
     runs = [run for _, run in _notebook_rows(results)]
-    where = sorted(
-        {
-            run["machine"] + ("" if run.get("load") is None else f" (load average {run['load']:.1f} at the start)")
-            for run in runs
-        }
-    )
+    where = []
+    for name in sorted({run["machine"] for run in runs}):
+        loads = sorted(run["load"] for run in runs if run["machine"] == name and run.get("load") is not None)
+        span = "" if not loads else f"{loads[0]:.1f}" if loads[0] == loads[-1] else f"{loads[0]:.1f} to {loads[-1]:.1f}"
+        where.append(name + (f" (load average {span} at the start)" if span else ""))
     dates = sorted({run["date"] for run in runs})
     return f"Measured with `python -m course execute` on {'; '.join(where)}; {', '.join(dates)}."
 
