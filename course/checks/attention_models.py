@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from course.checks.cnn import model_of
-from course.checks.kit import Described, Mistake, Raised, WrongShape, WrongType, array, call
+from course.checks.kit import Described, Mistake, Raised, WrongShape, WrongType, array, call, model_of
 from course.grading.registry import register
 from course.references import attention as ref
 

@@ -2,26 +2,10 @@
 
 import numpy as np
 
-from course.checks.kit import Given, Mistake, WrongShape, WrongType, array, call, cases, describe, diagnose, fmt
+from course.checks.kit import Given, Mistake, WrongShape, array, call, cases, describe, diagnose, fmt, model_of
 from course.grading import architecture
 from course.grading.registry import register
 from course.references import cnn as ref
-
-
-def model_of(value, shown, skip=None):
-    """`value` if it is a Keras model, else a Mistake naming what it is (with `skip`, the line that skips it)."""
-    import keras
-
-    if value is None:
-        fix = "did you forget `return`?" if shown.endswith("()") else "assign your trained model to it."
-        if skip:
-            fix += f" To skip this exercise (no points), run `{skip}`."
-        raise WrongType(f"{shown} is None: {fix}")
-    if isinstance(value, keras.callbacks.History):
-        raise WrongType(f"{shown} is the History that fit() returns, not the model: use the model you called fit() on.")
-    if not isinstance(value, keras.Model):
-        raise WrongType(f"{shown} is a {type(value).__name__}; expected a Keras model (e.g. keras.Sequential([...])).")
-    return value
 
 
 def read(model, what, shown):

@@ -14,11 +14,11 @@ import numpy as np
 from course.checks.shown import describe, fmt, label, part, returned, value_of
 from course.grading import limits
 from course.grading.cases import Described, Given, adapter, cases, hidden, resolve
-from course.grading.engine import PRINTED, Mistake, NotImplementedYet
+from course.grading.engine import PRINTED, Mistake, NotImplementedYet, skip_advice
 
 __all__ = ["Given", "Described", "Mistake", "NotImplementedYet", "Raised", "TimedOut", "Mutated", "Unstable"]
 __all__ += ["NotFinite", "WrongShape", "WrongType", "Remote", "call", "expect", "array", "items", "same", "diagnose"]
-__all__ += ["describe", "fmt", "label", "part", "value_of", "adapter", "cases", "hidden", "resolve"]
+__all__ += ["describe", "fmt", "label", "part", "value_of", "adapter", "cases", "hidden", "resolve", "model_of"]
 
 
 class Raised(Mistake):
@@ -225,3 +225,19 @@ def expect(shown, actual, expected, mistakes=(), *, atol=1e-8, rtol=1e-6, part=N
         message = f"{shown} {gave} {fmt(actual[at])} at index {at}, expected {fmt(expected[at])}"
     hint = diagnose(actual, mistakes, atol, rtol, expected)
     raise Mistake(f"{message}: {hint}" if hint else message + ".", hint)
+
+
+def model_of(value, shown, skip=None):
+    """`value` if it is a Keras model, else a Mistake naming what it is (with `skip`, the line that skips it)."""
+    import keras
+
+    if value is None:
+        fix = "did you forget `return`?" if shown.endswith("()") else "assign your trained model to it."
+        if skip:
+            fix += " " + skip_advice(skip)
+        raise WrongType(f"{shown} is None: {fix}")
+    if isinstance(value, keras.callbacks.History):
+        raise WrongType(f"{shown} is the History that fit() returns, not the model: use the model you called fit() on.")
+    if not isinstance(value, keras.Model):
+        raise WrongType(f"{shown} is a {type(value).__name__}; expected a Keras model (e.g. keras.Sequential([...])).")
+    return value

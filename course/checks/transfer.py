@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from course.checks.cnn import model_of
-from course.checks.kit import Mistake, Mutated, Raised, WrongShape, WrongType, array, call, expect
+from course.checks.kit import Mistake, Mutated, Raised, WrongShape, WrongType, array, call, expect, model_of
 from course.checks.shown import label, value_of
 from course.grading.cases import Described, Given, adapter, cases
 from course.grading.registry import register

@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from course.checks.cnn import model_of
-from course.checks.kit import Given, Mistake, WrongShape, WrongType, array, call, cases, fmt, label
+from course.checks.kit import Given, Mistake, WrongShape, WrongType, array, call, cases, fmt, label, model_of
 from course.grading.registry import register
 from course.references import transfer as ref
 

@@ -61,6 +61,11 @@ class Result:
             print(self.feedback)
 
 
+def skip_advice(line: str) -> str:
+    """How feedback tells a learner to skip an exercise with `line` (the course's answer, or a model built already)."""
+    return f"To skip this exercise (no points), run `{line}`."
+
+
 def skip_line(exercise_id: str) -> str:
     """The line that fills in the course's answer of a function exercise, so the rest of the notebook runs."""
     return f'{exercise_id.split(".")[1]} = course.reference("{exercise_id}")'
@@ -175,7 +180,7 @@ def grade(exercise_id: str, answer: object, *, seed: int | None = None) -> Resul
             return failed(*fix_first(spec, used))
         return failed(
             "not implemented yet: write your code in place of `raise NotImplementedError()` and run the cell. "
-            f"To skip this exercise (no points), run `{skip_line(exercise_id)}`."
+            + skip_advice(skip_line(exercise_id))
         )
     except Mistake as e:
         printed = "".join(PRINTED)
