@@ -28,10 +28,6 @@ HOME, WORK, DATA, SITE = "/home/learner", "/submission", "/data", "/opt/course"
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc")
 
 
-class SandboxUnavailable(RuntimeError):
-    """The sandbox cannot be made here; the message names what is missing."""
-
-
 @functools.cache
 def problem() -> str | None:
     """None when a sandbox can be made here, else one line naming what is missing."""
@@ -48,11 +44,6 @@ def problem() -> str | None:
         reason = (probe.stderr.strip().splitlines() or ["no reason given"])[-1]
         return f"bubblewrap cannot create namespaces here ({reason}); allow unprivileged user namespaces or run as root"
     return None
-
-
-def require() -> None:
-    if problem():
-        raise SandboxUnavailable(problem())
 
 
 def _namespaces() -> list[str]:
