@@ -1,6 +1,7 @@
 """Shared test setup: never download, keep TensorFlow quiet, draw off-screen; read functions from notebooks."""
 
 import ast
+import compileall
 import json
 import os
 import tempfile
@@ -13,6 +14,11 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("COURSE_PROGRESS", os.path.join(tempfile.mkdtemp(prefix="course-test-"), "progress.json"))
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Compile the repository's modules now, before any test runs, so no import during the run (here, on the other worker
+# or in a kernel) writes bytecode into the repository while a test checks that a grading run left it unchanged.
+for _folder in ("course", "benchmarks", "tests"):
+    compileall.compile_dir(ROOT / _folder, quiet=1)
 
 
 def notebook_function(notebook: str, name: str, folder: str = "solutions"):
