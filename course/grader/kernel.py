@@ -10,6 +10,7 @@ grade is shown but never cached as final.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -225,6 +226,10 @@ class Kernel:
             return transport.loads(shared.read_plain_file(reply_path, MAX_REPLY).decode("utf-8"))
         except (OSError, ValueError):
             raise KernelFailed("the grader's agent gave no usable reply (was the kernel tampered with?)") from None
+        finally:  # read once: the folder keeps no request, so checking its size costs the same on every call
+            for used in (path, reply_path):
+                with contextlib.suppress(OSError):  # a folder planted there stays, and counts in the size check
+                    used.unlink(missing_ok=True)
 
     def model_path(self, name: str) -> Path:
         """The path of a model file the agent saved: only a plain file name inside the agent folder."""
