@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import notebook_of  # noqa: E402
+from submissions import definitions_only  # noqa: E402
 
 import course  # noqa: E402
 from course.grader.kernel import Kernel  # noqa: E402
@@ -26,28 +27,6 @@ from course.grading import engine, registry  # noqa: E402
 from course.instructor import results  # noqa: E402
 
 SEED = 1
-
-
-def definitions_only(notebook: str):
-    """The solution notebook with only its imports and function definitions: the learner's functions, no training."""
-    import ast
-
-    import nbformat
-
-    nb = nbformat.read(ROOT / "solutions" / notebook, as_version=4)
-    cells = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        lines = [line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))]
-        try:
-            body = ast.parse("\n".join(lines)).body
-        except SyntaxError:
-            continue
-        kept = [n for n in body if isinstance(n, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef)]
-        if kept:
-            cells.append(nbformat.v4.new_code_cell("\n\n".join(ast.unparse(n) for n in kept)))
-    return nbformat.v4.new_notebook(cells=cells)
 
 
 class Counted(RemoteFunction):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import nbformat
@@ -99,3 +100,21 @@ def perceptron_class(folder: Path) -> dict[str, set[str]]:
     (folder / "ada" / "notes.txt").write_text("not a notebook")
     (folder / "README.md").write_text("class of 2026")
     return expected
+
+
+def definitions_only(notebook: str):
+    """The solution notebook with only its imports and function definitions: the learner's functions, no training."""
+    nb = nbformat.read(ROOT / "solutions" / notebook, as_version=4)
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        lines = [line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        try:
+            body = ast.parse("\n".join(lines)).body
+        except SyntaxError:
+            continue
+        kept = [n for n in body if isinstance(n, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef)]
+        if kept:
+            cells.append(nbformat.v4.new_code_cell("\n\n".join(ast.unparse(n) for n in kept)))
+    return nbformat.v4.new_notebook(cells=cells)

@@ -1,7 +1,8 @@
 """Builders of the checks' inputs that a submission's kernel makes itself, named by `Given` through their path.
 
 Each is a plain function of plain data, so what crosses to the kernel is the path and the data, never code. They
-read the inputs the notebooks load (`course.data`, `course.photos`), never the course's reference answers.
+read the inputs the notebooks load (`course.data`, `course.photos`), never import the course's reference answers (a
+reference passed as an argument comes through `course.reference`, which the grader answers).
 """
 
 from __future__ import annotations
@@ -63,7 +64,16 @@ def weighted_sin(x):
 
 
 def function(path: str):
-    """The function at `path` itself (an argument that is a function, e.g. the derivative an MLP's backward takes)."""
+    """The function at `path` itself (an argument that is a function, e.g. the derivative an MLP's backward takes).
+
+    A reference (`course.references.<topic>:<name>`) comes through `course.reference`: a graded kernel holds no
+    references, so there the grader runs it, and it never counts as the graded exercise's own reference.
+    """
+    module, _, name = path.partition(":")
+    if module.startswith("course.references."):
+        from course.grading.engine import reference
+
+        return reference(f"{module.rpartition('.')[2]}.{name}")
     from course.grading.cases import resolve
 
     return resolve(path)
