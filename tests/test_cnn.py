@@ -192,6 +192,7 @@ def test_trained_model_passes(trained):
 
 def test_the_notebooks_check_of_a_trained_model_reads_no_test_data(trained, monkeypatch):
     from course import data
+    from course.checks import inputs
 
     opened, read_idx = [], data.read_idx
 
@@ -202,6 +203,7 @@ def test_the_notebooks_check_of_a_trained_model_reads_no_test_data(trained, monk
         return read_idx(file)
 
     monkeypatch.setattr(data, "read_idx", no_test_files)
+    inputs.mnist_split.cache_clear()  # each split is read once per process: read it again here
     assert grade("cnn.trained_model", trained[0]).passed and not opened  # the notebook's check: validation only
     graded = grade("cnn.trained_model", trained[0], seed=0)  # the batch grader's: then the test set
     assert not graded.passed and opened

@@ -9,7 +9,7 @@ import re
 import conftest
 import numpy as np
 import pytest
-from conftest import notebook_function, notebook_of
+from conftest import ROOT, notebook_function, notebook_of
 
 import course
 from course.grader import transport
@@ -237,3 +237,10 @@ def test_hidden_labels_say_which_case_without_values():
         labels = [cases.hidden() for _ in cases.cases([1, 2], lambda rng: rng.normal(), lambda rng: rng.normal())]
     assert labels == ["hidden case 1 of 2", "hidden case 2 of 2"] and cases.hidden() is None
     assert not re.search(r"\d\.\d", " ".join(labels))
+
+
+def test_the_docs_count_the_exercises_with_hidden_cases():
+    without = NO_INPUTS | ACTS_ON_ITS_INPUTS
+    text = " ".join((ROOT / "docs" / "grading.md").read_text(encoding="utf-8").split())
+    assert f"{len(FUNCTIONS) - len(without)} of the {len(FUNCTIONS)} function exercises have hidden cases" in text
+    assert all(e.split(".")[1] in text for e in without)  # the docs name each exercise without them

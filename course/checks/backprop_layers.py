@@ -1,4 +1,4 @@
-"""Checks of notebook 02, part 2: the loss, numerical gradients, a dense layer forwards and backwards, an SGD step."""
+"""Checks of notebook 02, part 2: the loss, numerical gradients, a dense layer forwards and backwards."""
 
 import numpy as np
 

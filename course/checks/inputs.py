@@ -89,10 +89,12 @@ def keras_input(shape):
 MNIST_TRAIN = 50_000  # notebook 04 trains on the first 50,000 training images and validates on the last 10,000
 
 
+@cache
 def mnist_split(split):
     """`(images, labels)` of "validation" (the last 10,000 training images, as notebook 04 holds them out) or "test".
 
     The validation split reads MNIST's training files only: a check of the validation split never opens the test set.
+    Read once per process (the arrays are read-only), since a check asks for it once per chunk of images.
     """
     from course.data import load_mnist
 

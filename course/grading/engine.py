@@ -122,23 +122,34 @@ def _passes(exercise_id: str, answer, seed: int | None) -> bool:
     return True
 
 
-def failing_use(exercise_id: str, answer, seed: int | None = None, _seen: set | None = None) -> str | None:
+def _first_failing(exercise_id: str, answer, uses, fails, seen: set) -> str | None:
+    """The first exercise that `exercise_id` uses, directly or through its own uses (theirs first), that `fails`.
+
+    `uses(exercise_id, answer)` lists (used exercise, its answer) pairs; `fails(used, its answer)` says whether it fails.
+    """
+    for used, fn in uses(exercise_id, answer):
+        if used in seen:
+            continue
+        seen.add(used)
+        deeper = _first_failing(used, fn, uses, fails, seen)
+        if deeper is not None:
+            return deeper
+        if fails(used, fn):
+            return used
+    return None
+
+
+def failing_use(exercise_id: str, answer, seed: int | None = None) -> str | None:
     """The id of the first exercise used by `answer` whose function (in the answer's globals) fails its own check.
 
     Each used exercise's own uses are graded before it, so the earliest cause is named; None if all pass.
     """
-    seen = set() if _seen is None else _seen
-    spec = registry.find(exercise_id)
-    for used, fn in _uses(spec, answer) if spec is not None else []:
-        if used in seen:
-            continue
-        seen.add(used)
-        deeper = failing_use(used, fn, seed, seen)
-        if deeper is not None:
-            return deeper
-        if not _passes(used, fn, seed):
-            return used
-    return None
+
+    def uses(used_id, fn):
+        spec = registry.find(used_id)
+        return _uses(spec, fn) if spec is not None else []
+
+    return _first_failing(exercise_id, answer, uses, lambda used, fn: not _passes(used, fn, seed), set())
 
 
 def _raises_not_implemented(answer) -> bool:
@@ -204,19 +215,13 @@ def fix_first(spec: registry.Exercise, used: str) -> tuple[str, str]:
     )
 
 
-def first_failed_use(exercise_id: str, failed: set[str], _seen: set | None = None) -> str | None:
+def first_failed_use(exercise_id: str, failed: set[str]) -> str | None:
     """The first exercise in `failed` that `exercise_id` uses, directly or through its uses (theirs first).
 
     The batch grader's counterpart of `failing_use`: there every exercise has been graded already.
     """
-    seen = set() if _seen is None else _seen
-    for used in registry.exercise(exercise_id).uses:
-        if used in seen:
-            continue
-        seen.add(used)
-        deeper = first_failed_use(used, failed, seen)
-        if deeper is not None:
-            return deeper
-        if used in failed:
-            return used
-    return None
+
+    def uses(used_id, _):
+        return [(used, None) for used in registry.exercise(used_id).uses]
+
+    return _first_failing(exercise_id, None, uses, lambda used, _: used in failed, set())

@@ -112,8 +112,8 @@ def mlp_backward(
                 dZ = dA * act_grad(cache[layer if same_layer_z else layer - 1][1])
     if pairs_reversed:
         grads = [g for i in reversed(range(0, len(grads), 2)) for g in grads[i : i + 2]]
-    if flat_reversed:  # the pairs appended last layer first as (dW, db), then the whole list reversed
-        grads = [g for i in reversed(range(0, len(grads), 2)) for g in grads[i : i + 2]][::-1]
+    if flat_reversed:  # (dW, db) appended last layer first, then the whole list reversed: each pair swapped
+        grads = [grads[i ^ 1] for i in range(len(grads))]
     return grads
 
 
